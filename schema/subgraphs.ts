@@ -1,0 +1,39 @@
+// The subgraphs the gateway federates: name, the setting that holds its URL, its default
+// port, the setting that holds its database URL, and its SDL file. Composition, the
+// gateway, `npm start` and the tests all read this one list.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface SubgraphEntry {
+  /** Subgraph name in the supergraph (also the folder under subgraphs/). */
+  name: string;
+  /** The agency that owns it. */
+  agency: string;
+  /** Setting with the subgraph's URL as the gateway reaches it. */
+  urlSetting: string;
+  /** Setting with the port the subgraph listens on. */
+  portSetting: string;
+  defaultPort: number;
+  /** Setting with the agency's database URL; unset means embedded PGlite. */
+  databaseSetting: string;
+  /** SDL file, relative to the project root. */
+  sdl: string;
+}
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const SUBGRAPHS: SubgraphEntry[] = [
+  { name: 'public-safety', agency: 'Department of Public Safety', urlSetting: 'PUBLIC_SAFETY_URL', portSetting: 'PUBLIC_SAFETY_PORT', defaultPort: 4001, databaseSetting: 'PUBLIC_SAFETY_DATABASE_URL', sdl: 'subgraphs/public-safety/schema.graphql' },
+  { name: 'judicial', agency: 'Judicial Branch', urlSetting: 'JUDICIAL_URL', portSetting: 'JUDICIAL_PORT', defaultPort: 4002, databaseSetting: 'JUDICIAL_DATABASE_URL', sdl: 'subgraphs/judicial/schema.graphql' },
+  { name: 'correction', agency: 'Department of Correction', urlSetting: 'CORRECTION_URL', portSetting: 'CORRECTION_PORT', defaultPort: 4003, databaseSetting: 'CORRECTION_DATABASE_URL', sdl: 'subgraphs/correction/schema.graphql' },
+];
+
+/** The URL the gateway uses for a subgraph: its setting, or loopback on its default port. */
+export function subgraphUrl(entry: SubgraphEntry, env: NodeJS.ProcessEnv = process.env): string {
+  return env[entry.urlSetting] ?? `http://127.0.0.1:${env[entry.portSetting] ?? entry.defaultPort}/graphql`;
+}
+
+/** Where an agency's embedded database lives when its database URL is unset. */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(ROOT, env.OBTS_DATA_DIR ?? '.data');
+}

@@ -1,0 +1,66 @@
+// Opaque cursors for connections. A cursor encodes the sort key of the last row a page
+// returned, so the next page starts after it (keyset pagination: stable under inserts,
+// no OFFSET scans). The field name is inside the cursor, so a cursor from one field is
+// refused by another instead of silently returning the wrong page.
+import { badInput } from './errors.ts';
+
+export type CursorKey = Array<string | number>;
+
+/** Encodes a sort key as a cursor for `field`. */
+export function encodeCursor(field: string, key: CursorKey): string {
+  return Buffer.from(JSON.stringify([field, ...key]), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by `encodeCursor(field, …)` with `arity` key parts. */
+export function decodeCursor(field: string, cursor: string, arity: number, argument = 'after'): CursorKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed[0] !== field ||
+    parsed.length !== arity + 1 ||
+    !parsed.slice(1).every((part) => typeof part === 'string' || typeof part === 'number')
+  ) {
+    throw badInput(`${argument} "${cursor}" is not a cursor of ${field}; expected the endCursor of a previous page of ${field}`, argument);
+  }
+  return parsed.slice(1) as CursorKey;
+}
+
+/** A page of a connection, in the shape every connection type in the SDL shares. */
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Builds a page from rows fetched with `LIMIT first + 1`: the extra row only says that
+ * another page exists.
+ */
+export function toPage<T>(field: string, rows: T[], first: number, keyOf: (row: T) => CursorKey): Page<T> {
+  const hasNextPage = rows.length > first;
+  const nodes = hasNextPage ? rows.slice(0, first) : rows;
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(field, keyOf(node)), node }));
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+}
+
+/** Pages an in-memory, already sorted list (a per-offender list fetched by a batch). */
+export function pageOf<T>(
+  field: string,
+  rows: T[],
+  first: number,
+  after: string | null | undefined,
+  keyOf: (row: T) => CursorKey,
+  arity = 1,
+): Page<T> {
+  let start = 0;
+  if (after) {
+    const key = JSON.stringify(decodeCursor(field, after, arity));
+    const index = rows.findIndex((row) => JSON.stringify(keyOf(row)) === key);
+    start = index < 0 ? rows.length : index + 1;
+  }
+  return toPage(field, rows.slice(start, start + first + 1), first, keyOf);
+}

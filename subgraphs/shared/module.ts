@@ -1,0 +1,40 @@
+// The one shape every agency subgraph exports, reused by its server entry, by the
+// gateway tests (which start it in-process on port 0) and by composition.
+import type { DocumentNode } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { Database, StoreLocation } from './db.ts';
+import type { OffenderStory } from '../../seed/story.ts';
+
+/** What every agency store offers besides its own queries. */
+export interface AgencyStore {
+  /** The open database (query builder, engine, statement counter). */
+  database: Database<any>;
+  /** Creates the agency's legacy tables and indexes if they do not exist yet. */
+  migrate(): Promise<void>;
+  /** Writes this agency's part of a batch of synthetic life stories (bulk inserts). */
+  seed(stories: OffenderStory[]): Promise<void>;
+  /** Number of offenders this store knows (0 means "not seeded yet"). */
+  countPeople(): Promise<number>;
+  /** Removes every row (used before re-seeding). */
+  clear(): Promise<void>;
+  /** Answers when the database does: for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Per-request context every resolver receives. */
+export interface BaseContext {
+  /** Request id from the gateway (or made up), for logs. */
+  requestId: string;
+}
+
+/** An agency subgraph: `{ name, typeDefs, resolvers, openStore, createContext }`. */
+export interface SubgraphModule<Store extends AgencyStore = AgencyStore, Context extends BaseContext = BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Context>;
+  /** Opens (and migrates) the agency store at a location. */
+  openStore(location: StoreLocation): Promise<Store>;
+  /** Builds the per-request context: fresh DataLoaders for every request. */
+  createContext(store: Store, base: BaseContext): Context;
+}

@@ -1,0 +1,93 @@
+// Serves one agency subgraph over HTTP: POST /graphql, GET /health (the process is up),
+// GET /ready (its database answers). Used by each subgraph's entry and, on port 0, by
+// the gateway tests.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLFormattedError } from 'graphql';
+import type { AgencyStore, BaseContext, SubgraphModule } from './module.ts';
+import { logger } from './log.ts';
+
+export interface RunningSubgraph {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
+  url: string;
+  port: number;
+  server: ApolloServer<any>;
+  stop(): Promise<void>;
+}
+
+/** Builds the Apollo server for a subgraph module (no HTTP); tests use executeOperation. */
+export function buildSubgraphServer<S extends AgencyStore, C extends BaseContext>(module: SubgraphModule<S, C>): ApolloServer<C> {
+  return new ApolloServer<C>({
+    schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]),
+    formatError: (formatted, error) => maskError(module.name, formatted, error),
+    includeStacktraceInErrorResponses: false,
+  });
+}
+
+/** Replaces anything not written for the client with a generic message; logs the original. */
+export function maskError(source: string, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  logger.error({ err: (error as any)?.originalError ?? error, path: formatted.path, source }, 'internal error');
+  return { message: `Internal error in the ${source} subgraph`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Starts a subgraph over HTTP on `port` (0 picks a free one) bound to `host`. */
+export async function startSubgraph<S extends AgencyStore, C extends BaseContext>(
+  module: SubgraphModule<S, C>,
+  store: S,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningSubgraph> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = buildSubgraphServer(module);
+  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: module.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready', subgraph: module.name });
+    } catch (error) {
+      logger.warn({ err: error, subgraph: module.name }, 'store not ready');
+      res.status(503).json({ status: 'unavailable', subgraph: module.name });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+        return module.createContext(store, { requestId });
+      },
+    }),
+  );
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    server,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}
