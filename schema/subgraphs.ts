@@ -18,14 +18,16 @@ export interface SubgraphEntry {
   databaseSetting: string;
   /** SDL file, relative to the project root. */
   sdl: string;
+  /** The agency's source systems this subgraph answers for (named in errors). */
+  systems: string[];
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const SUBGRAPHS: SubgraphEntry[] = [
-  { name: 'public-safety', agency: 'Department of Public Safety', urlSetting: 'PUBLIC_SAFETY_URL', portSetting: 'PUBLIC_SAFETY_PORT', defaultPort: 4001, databaseSetting: 'PUBLIC_SAFETY_DATABASE_URL', sdl: 'subgraphs/public-safety/schema.graphql' },
-  { name: 'judicial', agency: 'Judicial Branch', urlSetting: 'JUDICIAL_URL', portSetting: 'JUDICIAL_PORT', defaultPort: 4002, databaseSetting: 'JUDICIAL_DATABASE_URL', sdl: 'subgraphs/judicial/schema.graphql' },
-  { name: 'correction', agency: 'Department of Correction', urlSetting: 'CORRECTION_URL', portSetting: 'CORRECTION_PORT', defaultPort: 4003, databaseSetting: 'CORRECTION_DATABASE_URL', sdl: 'subgraphs/correction/schema.graphql' },
+  { name: 'public-safety', agency: 'Department of Public Safety', urlSetting: 'PUBLIC_SAFETY_URL', portSetting: 'PUBLIC_SAFETY_PORT', defaultPort: 4001, databaseSetting: 'PUBLIC_SAFETY_DATABASE_URL', sdl: 'subgraphs/public-safety/schema.graphql', systems: ['MNI/CCH', 'SOR'] },
+  { name: 'judicial', agency: 'Judicial Branch', urlSetting: 'JUDICIAL_URL', portSetting: 'JUDICIAL_PORT', defaultPort: 4002, databaseSetting: 'JUDICIAL_DATABASE_URL', sdl: 'subgraphs/judicial/schema.graphql', systems: ['CCMS', 'CIB', 'PRAWN', 'POR', 'PCMS'] },
+  { name: 'correction', agency: 'Department of Correction', urlSetting: 'CORRECTION_URL', portSetting: 'CORRECTION_PORT', defaultPort: 4003, databaseSetting: 'CORRECTION_DATABASE_URL', sdl: 'subgraphs/correction/schema.graphql', systems: ['OMIS', 'STC', 'Parole'] },
 ];
 
 /** The URL the gateway uses for a subgraph: its setting, or loopback on its default port. */
@@ -36,4 +38,11 @@ export function subgraphUrl(entry: SubgraphEntry, env: NodeJS.ProcessEnv = proce
 /** Where an agency's embedded database lives when its database URL is unset. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(ROOT, env.OBTS_DATA_DIR ?? '.data');
+}
+
+/** The entry for a subgraph name, or an error listing the names there are. */
+export function subgraphEntry(name: string): SubgraphEntry {
+  const entry = SUBGRAPHS.find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(`no subgraph named "${name}"; expected one of ${SUBGRAPHS.map((e) => e.name).join(', ')}`);
+  return entry;
 }

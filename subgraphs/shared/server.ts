@@ -76,7 +76,7 @@ export async function startSubgraph<S extends AgencyStore, C extends BaseContext
     }),
   );
 
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? process.env.SUBGRAPH_HOST ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, host, () => resolve());

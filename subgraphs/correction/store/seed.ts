@@ -56,6 +56,8 @@ export function toRows(stories: OffenderStory[]): Rows {
     omis_fac: [], omis_inmt_mstr: [], omis_adm: [], omis_mvmt: [], stc_sent_calc: [], prl_case: [], prl_cond: [], prl_case_note: [],
   };
   const facilities = new Map(FACILITIES.map((f) => [f.code, f.name]));
+  // OMIS's pseudo-facility for movements out of DOC custody (release, parole).
+  facilities.set('COMMUNITY', 'Community (outside DOC custody)');
   const facility = (code: string) => {
     if (!facilities.has(code)) facilities.set(code, code); // not in the catalogue: the code names itself
     return code;

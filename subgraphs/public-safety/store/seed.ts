@@ -37,7 +37,7 @@ export function toRows(stories: OffenderStory[]): Rows {
     const name = mniName(person.name);
     rows.MNI_PERSON.push({
       SID: person.sid,
-      FBI_NO: person.fbiNumber ? person.fbiNumber.toUpperCase() : null,
+      FBI_NO: person.fbiNumber ? person.fbiNumber.replace(/[\s-]/g, '').toUpperCase() : null,
       ...name,
       DOB: toCcyymmdd(person.dateOfBirth),
       SEX_CD: person.sex,

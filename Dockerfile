@@ -1,0 +1,9 @@
+# One image for the gateway, the subgraphs and the seed job; the command picks the role.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+USER node
+CMD ["node", "--import", "tsx", "gateway/index.ts"]

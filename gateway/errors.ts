@@ -1,0 +1,33 @@
+// What the gateway tells a client when something fails. Errors written for the client
+// (bad input, refused access, bad GraphQL) pass through with their code. Anything else is
+// replaced: a failed or slow agency is named with its source systems (its fields are null,
+// the rest of the answer stands); other failures say only "internal error". Stack traces,
+// SQL, internal URLs and subgraph response bodies go to the log, never to the client.
+import type { GraphQLFormattedError } from 'graphql';
+import { SUBGRAPHS } from '../schema/subgraphs.ts';
+import { logger } from '../subgraphs/shared/log.ts';
+
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'FORBIDDEN', 'UNAUTHENTICATED',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_LIMIT_EXCEEDED',
+]);
+
+/** Apollo Server `formatError` for the gateway. */
+export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const serviceName = formatted.extensions?.serviceName as string | undefined;
+  const source = SUBGRAPHS.find((entry) => entry.name === serviceName);
+  const base = { locations: formatted.locations, path: formatted.path };
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return { ...base, message: formatted.message, extensions: { code, ...(source ? { source: source.name } : {}) } };
+  }
+  logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, message: formatted.message, serviceName, path: formatted.path }, 'request error');
+  if (source) {
+    return {
+      ...base,
+      message: `${source.agency} (${source.systems.join(', ')}) did not answer; its fields in this response are null`,
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', source: source.name, systems: source.systems },
+    };
+  }
+  return { ...base, message: 'Internal server error; it has been logged', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,16 @@
+// Gateway entry: `tsx gateway/index.ts` (npm start runs it with the subgraphs).
+import './telemetry-off.ts';
+import { pathToFileURL } from 'node:url';
+import { loadGatewayConfig } from './config.ts';
+import { startGateway } from './server.ts';
+import { logger } from '../subgraphs/shared/log.ts';
+
+export { loadGatewayConfig, startGateway };
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const gateway = await startGateway(loadGatewayConfig());
+  logger.info({ url: gateway.url }, 'gateway listening');
+  const stop = () => gateway.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,133 @@
+// The OBTS gateway: Apollo Server over @apollo/gateway with a static supergraph.
+// POST /graphql, GET /health (process up), GET /ready (every subgraph ready), and an
+// offline GraphiQL at /graphiql in development and training modes.
+import './telemetry-off.ts';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ROOT } from '../schema/subgraphs.ts';
+import type { GatewayConfig } from './config.ts';
+import { formatGatewayError } from './errors.ts';
+import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
+import { logger } from '../subgraphs/shared/log.ts';
+
+/** Per-request gateway context. */
+export interface GatewayContext {
+  requestId: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The committed supergraph (see `npm run compose`). */
+export function readSupergraph(): string {
+  return readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
+}
+
+// Private: calls one subgraph with Node's fetch, a deadline, and the request id.
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+}
+
+function timedFetcher(timeoutMs: number): RemoteGraphQLDataSource['fetcher'] {
+  return ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
+}
+
+/** Builds the gateway (not yet listening). */
+export function createGateway(config: GatewayConfig, supergraphSdl = readSupergraph()): ApolloGateway {
+  return new ApolloGateway({
+    supergraphSdl,
+    logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
+    buildService: ({ name, url }) => {
+      const configured = config.subgraphUrls[name] ?? url;
+      if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
+      return new SubgraphDataSource({ url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs) });
+    },
+  });
+}
+
+/** Starts the gateway over HTTP. */
+export async function startGateway(config: GatewayConfig, supergraphSdl?: string): Promise<RunningGateway> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const openUi = config.mode !== 'production';
+  const server = new ApolloServer<GatewayContext>({
+    gateway: createGateway(config, supergraphSdl),
+    formatError: formatGatewayError,
+    includeStacktraceInErrorResponses: false,
+    introspection: openUi,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await server.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await Promise.all(Object.entries(config.subgraphUrls).map(async ([name, url]) => [name, await subgraphReady(url)] as const));
+    const ready = checks.every(([, ok]) => ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'ready' : 'unavailable'])) });
+  });
+  if (openUi) {
+    app.use('/graphiql/assets', graphiqlAssets());
+    app.get('/graphiql', (_req, res) => {
+      res.type('html').send(graphiqlPage('/graphql', config.mode));
+    });
+    app.get('/', (_req, res) => res.redirect('/graphiql'));
+  }
+  app.use(
+    '/graphql',
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const header = req.headers['x-request-id'];
+        return { requestId: typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID() };
+      },
+    }),
+  );
+  app.use(bodyErrors);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  return { url: `http://${config.host}:${port}/graphql`, port, stop: () => server.stop() };
+}
+
+// Private: a body that is not JSON, or too large, gets a GraphQL-shaped 4xx, never a stack trace.
+function bodyErrors(error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (res.headersSent) return next(error);
+  if (error.type === 'entity.parse.failed') {
+    res.status(400).json({ errors: [{ message: 'Request body is not valid JSON; expected {"query": "...", "variables": {...}}', extensions: { code: 'BAD_REQUEST' } }] });
+  } else if (error.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'Request body is too large', extensions: { code: 'BAD_REQUEST' } }] });
+  } else {
+    logger.error({ err: error }, 'unhandled gateway error');
+    res.status(error.status && error.status < 500 ? error.status : 500).json({ errors: [{ message: 'Request failed', extensions: { code: error.status && error.status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  }
+}
+
+async function subgraphReady(graphqlUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+// Writes a generated population into every agency store, in batches, and times each
+// store's share of the work (for the seed figures in the README).
+import type { AgencyStore } from '../subgraphs/shared/module.ts';
+import { generateStories } from './generate.ts';
+
+export interface SeedOptions {
+  offenders: number;
+  seed: number;
+  asOf?: string;
+  /** Stories per batch (each store writes a batch with a few multi-row inserts). */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Seeds the stores; returns the milliseconds each store spent writing. */
+export async function seedStores(stores: Record<string, AgencyStore>, options: SeedOptions): Promise<Record<string, number>> {
+  const batchSize = options.batchSize ?? 1000;
+  const spent: Record<string, number> = Object.fromEntries(Object.keys(stores).map((name) => [name, 0]));
+  for (let start = 0; start < options.offenders; start += batchSize) {
+    const stories = generateStories({ offenders: Math.min(batchSize, options.offenders - start), seed: options.seed, asOf: options.asOf, start });
+    for (const [name, store] of Object.entries(stores)) {
+      const began = performance.now();
+      await store.seed(stories);
+      spent[name] += performance.now() - began;
+    }
+    options.onProgress?.(Math.min(start + batchSize, options.offenders), options.offenders);
+  }
+  return spent;
+}

