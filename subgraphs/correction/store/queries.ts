@@ -110,6 +110,7 @@ function toIncarceration(row: AdmissionRow): IncarcerationRecord {
 
 /** Admissions of these SIDs, newest first. */
 export async function custodyBySids(db: Db, sids: readonly string[]): Promise<IncarcerationRecord[]> {
+  if (!sids.length) return [];
   const rows = await admissions(db).where('m.sid_no', 'in', sids)
     .orderBy('a.adm_dt', 'desc').orderBy('a.inmt_no', 'desc').orderBy('a.adm_seq', 'desc').execute();
   return rows.map(toIncarceration);
@@ -117,6 +118,7 @@ export async function custodyBySids(db: Db, sids: readonly string[]): Promise<In
 
 /** Admissions of these inmate numbers, newest first within each. */
 export async function admissionsByInmates(db: Db, inmateNumbers: readonly string[]): Promise<IncarcerationRecord[]> {
+  if (!inmateNumbers.length) return [];
   const rows = await admissions(db).where('a.inmt_no', 'in', inmateNumbers)
     .orderBy('a.inmt_no').orderBy('a.adm_dt', 'desc').orderBy('a.adm_seq', 'desc').execute();
   return rows.map(toIncarceration);
@@ -124,6 +126,7 @@ export async function admissionsByInmates(db: Db, inmateNumbers: readonly string
 
 /** Facility movements of these inmate numbers (all admissions), oldest first. */
 export async function movementsByInmates(db: Db, inmateNumbers: readonly string[]): Promise<MovementRecord[]> {
+  if (!inmateNumbers.length) return [];
   const rows = await db.selectFrom('omis_mvmt as v')
     .innerJoin('omis_adm as a', (join) => join.onRef('a.inmt_no', '=', 'v.inmt_no').onRef('a.adm_seq', '=', 'v.adm_seq'))
     .leftJoin('omis_fac as ff', 'ff.fac_cd', 'v.from_fac_cd')
@@ -171,6 +174,7 @@ function toTimeCalculation(row: CalculationRow): TimeCalculationRecord {
 
 /** Time calculations of these SIDs, newest sentence first. */
 export async function sentencesBySids(db: Db, sids: readonly string[]): Promise<TimeCalculationRecord[]> {
+  if (!sids.length) return [];
   const rows = await calculations(db).where('m.sid_no', 'in', sids)
     .orderBy('s.sent_dt', 'desc').orderBy('s.dkt_no', 'desc').execute();
   return rows.map(toTimeCalculation);
@@ -178,6 +182,7 @@ export async function sentencesBySids(db: Db, sids: readonly string[]): Promise<
 
 /** Time calculations of these dockets, newest sentence first within each docket. */
 export async function sentencesByDockets(db: Db, dockets: readonly string[]): Promise<TimeCalculationRecord[]> {
+  if (!dockets.length) return [];
   const rows = await calculations(db).where('s.dkt_no', 'in', dockets)
     .orderBy('s.dkt_no').orderBy('s.sent_dt', 'desc').orderBy('s.inmt_no', 'desc').execute();
   return rows.map(toTimeCalculation);
@@ -185,6 +190,7 @@ export async function sentencesByDockets(db: Db, dockets: readonly string[]): Pr
 
 /** Parole cases of these SIDs with their conditions (one statement), newest first. */
 export async function paroleBySids(db: Db, sids: readonly string[]): Promise<ParoleCaseRecord[]> {
+  if (!sids.length) return [];
   const rows = await db.selectFrom('prl_case as p')
     .innerJoin('omis_inmt_mstr as m', 'm.inmt_no', 'p.inmt_no')
     .select((eb) => [
@@ -212,6 +218,7 @@ export async function paroleBySids(db: Db, sids: readonly string[]): Promise<Par
 
 /** Case notes of these parole cases, newest first. */
 export async function caseNotesByParoleCases(db: Db, caseNumbers: readonly string[]): Promise<CaseNoteRecord[]> {
+  if (!caseNumbers.length) return [];
   const rows = await db.selectFrom('prl_case_note as n')
     .innerJoin('prl_case as p', 'p.prl_case_no', 'n.prl_case_no')
     .select(['n.prl_case_no', 'n.note_dt', 'n.auth_nm', 'n.cntct_typ_cd', 'n.note_txt', 'n.sens_ind'])

@@ -56,7 +56,7 @@ export async function migrateJudicial(db: Kysely<JudicialDb>): Promise<void> {
       .addColumn('dkt_no', 'char(16)', (c) => c.notNull())
       .addColumn('cnt_no', 'smallint', (c) => c.notNull())
       .addColumn(code, 'varchar(4)', (c) => c.notNull())
-      .addColumn(date, 'date', (c) => c.notNull())
+      .addColumn(date, 'date') // CCMS does not always date a not-guilty plea entered at arraignment
       .addPrimaryKeyConstraint(`${table}_pk`, ['dkt_no', 'cnt_no'])
       .addForeignKeyConstraint(`${table}_chrg_fk`, ['dkt_no', 'cnt_no'], 'ccms.chrg', ['dkt_no', 'cnt_no'])
       .execute();

@@ -77,9 +77,9 @@ function collect(stories: OffenderStory[]): Rows {
           ...key, stat_cd: ch.offense.statute, chrg_desc: ch.offense.description, off_cls_cd: ch.offense.offenseClass,
           ncic_cd: ch.offense.ncicCode, fv_flg: code.flag(ch.offense.familyViolence),
         });
-        if (ch.plea && ch.pleaDate) rows['ccms.plea'].push({ ...key, plea_cd: code.plea.encode(ch.plea), plea_dt: ch.pleaDate });
-        if (ch.verdict && ch.verdictDate) rows['ccms.vrdct'].push({ ...key, vrdct_cd: code.verdict.encode(ch.verdict), vrdct_dt: ch.verdictDate });
-        if (ch.disposition && ch.dispositionDate) {
+        if (ch.plea) rows['ccms.plea'].push({ ...key, plea_cd: code.plea.encode(ch.plea), plea_dt: ch.pleaDate });
+        if (ch.verdict) rows['ccms.vrdct'].push({ ...key, vrdct_cd: code.verdict.encode(ch.verdict), vrdct_dt: ch.verdictDate });
+        if (ch.disposition) {
           rows['ccms.dispo'].push({ ...key, dispo_cd: code.disposition.encode(ch.disposition), dispo_dt: ch.dispositionDate });
         }
       }

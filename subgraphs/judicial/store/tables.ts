@@ -56,15 +56,15 @@ export interface CountEventTable {
 }
 export interface PleaTable extends CountEventTable {
   plea_cd: string;
-  plea_dt: string;
+  plea_dt: string | null;
 }
 export interface VerdictTable extends CountEventTable {
   vrdct_cd: string;
-  vrdct_dt: string;
+  vrdct_dt: string | null;
 }
 export interface DispositionTable extends CountEventTable {
   dispo_cd: string;
-  dispo_dt: string;
+  dispo_dt: string | null;
 }
 
 /** ccms.sntnc: the sentence on a docket (terms in days, probation in months). */
