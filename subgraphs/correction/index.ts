@@ -27,4 +27,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const store = await openCorrectionStore(url ? { url } : { pgliteDir: path.join(dataDir(), 'correction') });
   const running = await startSubgraph(subgraph, store, { port: Number(process.env[entry.portSetting] ?? entry.defaultPort) });
   logger.info({ url: running.url, store: store.database.describe }, 'correction subgraph ready');
+  // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
+  const stop = () => void running.stop().then(() => store.close()).finally(() => process.exit(0));
+  process.once('SIGTERM', stop).once('SIGINT', stop);
 }

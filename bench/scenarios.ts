@@ -1,0 +1,42 @@
+// The requests the benchmark sends, each built from a synthetic story so the load spreads
+// over many offenders. Shared with the tests that count SQL statements per request.
+import type { OffenderStory } from '../seed/story.ts';
+
+export interface Scenario {
+  name: string;
+  request(story: OffenderStory): { query: string; variables: Record<string, unknown> };
+}
+
+/** Every agency's fields for one offender: the analyst's "full profile". */
+export const PROFILE_QUERY = `query Profile($sid: ID!) {
+  offender(sid: $sid) {
+    sid name { last first middle suffix } aliases { last first } dateOfBirth sex race fbiNumber
+    arrests { trackingNumber date arrestingAgencyOri charges { statute description ncicOffenseCode offenseClass } }
+    sexOffenderRegistration { status registeredDate lastVerifiedDate }
+    courtCases(first: 20) { totalCount edges { node { docketNumber status arraignmentDate charges { count statute dispositionCode } sentence { type termDays } correctionalSentence { estimatedReleaseDate } } } }
+    warrants { warrantNumber type status issuedDate }
+    protectiveOrders { orderNumber type status issuedDate expirationDate }
+    infractions { ticketNumber date statute status }
+    probation { caseNumber status startDate }
+    custody { inmateNumber status admissionDate releaseDate facility { code } }
+    sentences { docketNumber estimatedReleaseDate maximumReleaseDate }
+    parole { caseNumber status district }
+  }
+}`;
+
+/** A name search returning 25 offenders, each with cases, warrants and custody. */
+export const SEARCH_QUERY = `query Search($lastName: String!) {
+  searchOffenders(lastName: $lastName, first: 25) {
+    edges { node {
+      sid name { last first } dateOfBirth
+      courtCases(first: 5) { edges { node { docketNumber status } } }
+      warrants { warrantNumber status }
+      custody { inmateNumber status }
+    } }
+  }
+}`;
+
+export const SCENARIOS: Scenario[] = [
+  { name: 'full profile (3 agencies, 10 systems)', request: (story) => ({ query: PROFILE_QUERY, variables: { sid: story.person.sid } }) },
+  { name: 'search 25 + cases, warrants, custody', request: (story) => ({ query: SEARCH_QUERY, variables: { lastName: story.person.name.last } }) },
+];
