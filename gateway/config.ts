@@ -1,5 +1,7 @@
 // Gateway settings, all from the environment, each with a loopback-only default.
-import { SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
+import { dataDir, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
+import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
+import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
 export type Mode = 'development' | 'training' | 'production';
@@ -14,6 +16,22 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Largest request body accepted. */
   bodyLimit: string;
+  /** Where the development keys (and the embedded audit log) live. */
+  dataDir: string;
+  auth: AuthSettings;
+  /** The key the gateway signs subgraph calls with (OBTS_GATEWAY_KEY_FILE; created on first use). */
+  gatewayKeyFile: string;
+}
+
+/** How user tokens are checked (gateway/auth/verify.ts). */
+export interface AuthSettings {
+  /** The identity provider's JWKS URL (OBTS_AUTH_JWKS_URL). */
+  jwksUrl?: string;
+  /** A local JSON Web Key Set file (OBTS_AUTH_JWKS_FILE). */
+  jwksFile?: string;
+  /** Neither set: the development key under the data folder (refused in production). */
+  issuer: string;
+  audience: string;
 }
 
 /** Reads the settings; a bad value is an error that names the setting and what it expects. */
@@ -22,6 +40,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (!['development', 'training', 'production'].includes(mode)) {
     throw new Error(`OBTS_MODE "${mode}" is not a mode; expected development, training or production`);
   }
+  const auth: AuthSettings = {
+    jwksUrl: env.OBTS_AUTH_JWKS_URL || undefined,
+    jwksFile: env.OBTS_AUTH_JWKS_FILE || undefined,
+    issuer: env.OBTS_AUTH_ISSUER || DEV_ISSUER,
+    audience: env.OBTS_AUTH_AUDIENCE || DEFAULT_AUDIENCE,
+  };
+  if (mode === 'production' && !auth.jwksUrl && !auth.jwksFile) {
+    throw new Error('OBTS_MODE=production needs OBTS_AUTH_JWKS_URL or OBTS_AUTH_JWKS_FILE: the development key is refused in production');
+  }
   return {
     port: integer(env, 'GATEWAY_PORT', 4000, 0, 65535),
     host: env.GATEWAY_HOST ?? '127.0.0.1',
@@ -29,6 +56,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((entry) => [entry.name, subgraphUrl(entry, env)])),
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 1, 600_000),
     bodyLimit: env.GATEWAY_BODY_LIMIT ?? '100kb',
+    dataDir: dataDir(env),
+    auth,
+    gatewayKeyFile: gatewayKeyFile(env),
   };
 }
 

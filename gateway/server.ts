@@ -1,6 +1,7 @@
 // The OBTS gateway: Apollo Server over @apollo/gateway with a static supergraph.
-// POST /graphql, GET /health (process up), GET /ready (every subgraph ready), and an
-// offline GraphiQL at /graphiql in development and training modes.
+// POST /graphql (bearer token required: gateway/auth/), GET /health (process up), GET
+// /ready (every subgraph ready), and an offline GraphiQL at /graphiql in development and
+// training modes.
 import './telemetry-off.ts';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -18,10 +19,21 @@ import type { GatewayConfig } from './config.ts';
 import { formatGatewayError } from './errors.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
+import type { Identity } from '../subgraphs/shared/identity.ts';
+import { createAuthenticator } from './auth/verify.ts';
+import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
+import { issueDevToken, loadDevKey } from './auth/dev-key.ts';
+import { PURPOSE_HEADER } from './auth/verify.ts';
+import { loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import type { SigningKey } from '../subgraphs/shared/keys.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext {
   requestId: string;
+  /** The authenticated user (the door refuses requests without one). */
+  identity: Identity;
+  /** Subgraphs this request called (for the audit record). */
+  subgraphsCalled: Set<string>;
 }
 
 export interface RunningGateway {
@@ -35,10 +47,19 @@ export function readSupergraph(): string {
   return readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
 }
 
-// Private: calls one subgraph with Node's fetch, a deadline, and the request id.
+// Private: calls one subgraph with Node's fetch and a deadline. Each call carries a fresh
+// token the gateway signs for that subgraph (subgraphs/shared/trust.ts) and the request id;
+// nothing the client sent is forwarded.
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  constructor(private readonly subgraph: string, private readonly key: SigningKey, options: ConstructorParameters<typeof RemoteGraphQLDataSource>[0]) {
+    super(options);
+  }
+
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (!context?.identity) throw new Error('no identity in the gateway context; the door should have refused this request');
+    context.subgraphsCalled?.add(this.subgraph);
+    request.http?.headers.set('authorization', `Bearer ${await signSubgraphToken(this.key, context.identity, this.subgraph)}`);
+    request.http?.headers.set('x-request-id', context.requestId);
   }
 }
 
@@ -46,15 +67,15 @@ function timedFetcher(timeoutMs: number): RemoteGraphQLDataSource['fetcher'] {
   return ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
 }
 
-/** Builds the gateway (not yet listening). */
-export function createGateway(config: GatewayConfig, supergraphSdl = readSupergraph()): ApolloGateway {
+/** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
+export function createGateway(config: GatewayConfig, key: SigningKey, supergraphSdl = readSupergraph()): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
-      return new SubgraphDataSource({ url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs) });
+      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs) });
     },
   });
 }
@@ -66,7 +87,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const httpServer = http.createServer(app);
   const openUi = config.mode !== 'production';
   const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, supergraphSdl),
+    gateway: createGateway(config, await loadGatewayKey(config.gatewayKeyFile), supergraphSdl),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
@@ -74,6 +95,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await server.start();
+  const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -85,18 +107,24 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   });
   if (openUi) {
     app.use('/graphiql/assets', graphiqlAssets());
-    app.get('/graphiql', (_req, res) => {
-      res.type('html').send(graphiqlPage('/graphql', config.mode));
+    app.get('/graphiql', async (_req, res, next) => {
+      try {
+        res.type('html').send(graphiqlPage('/graphql', config.mode, await graphiqlHeaders(config)));
+      } catch (error) {
+        next(error);
+      }
     });
     app.get('/', (_req, res) => res.redirect('/graphiql'));
   }
   app.use(
     '/graphql',
+    assignRequestId,
+    requireIdentity(authenticate, async () => {}),
     express.json({ limit: config.bodyLimit }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const header = req.headers['x-request-id'];
-        return { requestId: typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID() };
+      context: async ({ res }) => {
+        const locals = res.locals as RequestLocals;
+        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>() };
       },
     }),
   );
@@ -108,6 +136,27 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   });
   const port = (httpServer.address() as AddressInfo).port;
   return { url: `http://${config.host}:${port}/graphql`, port, stop: () => server.stop() };
+}
+
+// Private: the client's x-request-id when it is a plain token, else a fresh one.
+function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const header = req.headers['x-request-id'];
+  (res.locals as RequestLocals).requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+  next();
+}
+
+// Private: GraphiQL's header editor. With the development key (never in production: see
+// config.ts) the page carries a fresh 8-hour trainer token, so trainers can start at once;
+// with a real identity provider it shows where the user's own token goes.
+async function graphiqlHeaders(config: GatewayConfig): Promise<Record<string, string>> {
+  const usesDevKey = !config.auth.jwksUrl && !config.auth.jwksFile && config.mode !== 'production';
+  const token = usesDevKey
+    ? await issueDevToken(await loadDevKey(config.dataDir), {
+      user: 'graphiql-trainer', ori: 'CT0000000', roles: ['trainer'], purpose: 'C',
+      certifiedUntil: new Date(Date.now() + 24 * 3600_000), issuer: config.auth.issuer, audience: config.auth.audience,
+    })
+    : '<paste your token here>';
+  return { Authorization: `Bearer ${token}`, [PURPOSE_HEADER]: 'C' };
 }
 
 // Private: a body that is not JSON, or too large, gets a GraphQL-shaped 4xx, never a stack trace.

@@ -10,6 +10,7 @@ import { seedStores } from '../seed/run.ts';
 import { ROOT, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { loadGatewayConfig, startGateway } from '../gateway/index.ts';
 import type { RunningGateway } from '../gateway/server.ts';
+import { loadGatewayKey } from '../subgraphs/shared/trust.ts';
 
 const config = loadGatewayConfig();
 const offenders = Number(process.env.OBTS_SEED_OFFENDERS ?? 10_000);
@@ -26,7 +27,9 @@ if (Object.keys(toSeed).length) {
 }
 for (const store of Object.values(stores)) await store.close();
 
-// 2. One process per agency subgraph.
+// 2. One process per agency subgraph. The gateway's signing key exists before they start:
+// they trust its public half (subgraphs/shared/trust.ts).
+await loadGatewayKey(config.gatewayKeyFile);
 const children: ChildProcess[] = [];
 let stopping = false;
 let gateway: RunningGateway | undefined;

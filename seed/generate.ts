@@ -327,6 +327,7 @@ function addFailureToAppear(rng: Random, story: OffenderStory, kase: CaseStory, 
 function warrantFor(story: OffenderStory, kase: CaseStory, type: WarrantStory['type'], issuedDate: string, rng: Random): WarrantStory {
   const sequence = story.warrants.length;
   const warrant: WarrantStory = {
+    // At most one failure-to-appear and one violation warrant per case (four cases): eight numbers a person.
     warrantNumber: `WR-${issuedDate.slice(0, 4)}-${String(personSerial(story) * 8 + sequence).padStart(7, '0')}`, type, docketNumber: kase.docketNumber, court: kase.court,
     issuedDate, status: 'active', closedDate: null, bondAmount: rng.int(1, 50) * 1000, lastUpdated: stamp(rng, issuedDate),
   };
@@ -410,7 +411,8 @@ function protectedPerson(rng: Random, story: OffenderStory) {
 }
 
 function orderNumber(story: OffenderStory, issuedDate: string): string {
-  return `PO-${issuedDate.slice(0, 4)}-${String(personSerial(story) * 8 + story.protectiveOrders.length).padStart(7, '0')}`;
+  // At most two orders per case (four cases) plus one civil order: nine, so ten numbers a person.
+  return `PO-${issuedDate.slice(0, 4)}-${String(personSerial(story) * 10 + story.protectiveOrders.length).padStart(7, '0')}`;
 }
 
 function supervisionNumber(prefix: string, start: string, index: number, k: number): string {

@@ -29,8 +29,11 @@ export function graphiqlAssets(): express.Router {
   return router;
 }
 
-/** The page itself; `endpoint` is the GraphQL path it talks to. */
-export function graphiqlPage(endpoint: string, mode: string): string {
+/**
+ * The page itself; `endpoint` is the GraphQL path it talks to. `headers` fill the header
+ * editor: a bearer token and purpose code (every request needs both, see gateway/auth/).
+ */
+export function graphiqlPage(endpoint: string, mode: string, headers: Record<string, string>): string {
   const tabs = EXAMPLES.map((example) => ({ query: example.query, variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined }));
   // JSON inside <script>: escape "<" so a query text can never close the script element.
   const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -52,7 +55,7 @@ export function graphiqlPage(endpoint: string, mode: string): string {
 <script>
   const fetcher = GraphiQL.createFetcher({ url: ${json(endpoint)}, headers: { 'apollo-require-preflight': 'true' } });
   const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, { fetcher, defaultTabs: ${json(tabs)}, defaultEditorToolsVisibility: true }));
+  root.render(React.createElement(GraphiQL, { fetcher, defaultTabs: ${json(tabs)}, defaultHeaders: ${json(JSON.stringify(headers, null, 2))}, headerEditorEnabled: true, shouldPersistHeaders: false, defaultEditorToolsVisibility: 'headers' }));
 </script>
 </body>
 </html>`;

@@ -28,10 +28,10 @@ export function parseDocket(value: string, argument = 'docketNumber'): string {
   return `${court}-${type}${year}-${sequence}-${suffix}`;
 }
 
-/** DOC inmate number: 6 digits, e.g. 301234. */
+/** DOC inmate number: 6 digits (7 for the newest numbers), e.g. 301234. */
 export function parseInmateNumber(value: string, argument = 'inmateNumber'): string {
   const trimmed = String(value).trim();
-  if (!/^\d{6}$/.test(trimmed)) throw badInput(`${argument} "${value}" is not a DOC inmate number; expected 6 digits, e.g. 301234`, argument);
+  if (!/^\d{6,7}$/.test(trimmed)) throw badInput(`${argument} "${value}" is not a DOC inmate number; expected 6 or 7 digits, e.g. 301234`, argument);
   return trimmed;
 }
 

@@ -4,6 +4,7 @@ import type { DocumentNode } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Database, StoreLocation } from './db.ts';
 import type { OffenderStory } from '../../seed/story.ts';
+import type { Identity } from './identity.ts';
 
 /** What every agency store offers besides its own queries. */
 export interface AgencyStore {
@@ -26,6 +27,12 @@ export interface AgencyStore {
 export interface BaseContext {
   /** Request id from the gateway (or made up), for logs. */
   requestId: string;
+  /**
+   * Who asks, as the gateway vouched for it in its signed token (subgraphs/shared/trust.ts).
+   * Always set on requests over HTTP (the server refuses any without it); absent only for
+   * in-process calls such as tests through executeOperation.
+   */
+  identity?: Identity;
 }
 
 /** An agency subgraph: `{ name, typeDefs, resolvers, openStore, createContext }`. */

@@ -1,17 +1,19 @@
-// Serves one agency subgraph over HTTP: POST /graphql, GET /health (the process is up),
-// GET /ready (its database answers). Used by each subgraph's entry and, on port 0, by
+// Serves one agency subgraph over HTTP: POST /graphql (only with a gateway-signed token:
+// trust.ts), GET /health (the process is up), GET /ready (its database answers). Used by each subgraph's entry and, on port 0, by
 // the gateway tests.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AgencyStore, BaseContext, SubgraphModule } from './module.ts';
+import type { Identity } from './identity.ts';
 import { logger } from './log.ts';
+import { createTrustVerifier, trustFromEnv, type TrustSource } from './trust.ts';
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -27,6 +29,8 @@ export function buildSubgraphServer<S extends AgencyStore, C extends BaseContext
     schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]),
     formatError: (formatted, error) => maskError(module.name, formatted, error),
     includeStacktraceInErrorResponses: false,
+    // Subgraph traces would only feed Apollo's usage reporting, which OBTS never sends.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 }
 
@@ -44,8 +48,9 @@ export function maskError(source: string, formatted: GraphQLFormattedError, erro
 export async function startSubgraph<S extends AgencyStore, C extends BaseContext>(
   module: SubgraphModule<S, C>,
   store: S,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; trust?: TrustSource } = {},
 ): Promise<RunningSubgraph> {
+  const verify = createTrustVerifier(options.trust ?? trustFromEnv(), module.name);
   const app = express();
   const httpServer = http.createServer(app);
   const server = buildSubgraphServer(module);
@@ -66,12 +71,21 @@ export async function startSubgraph<S extends AgencyStore, C extends BaseContext
   });
   app.use(
     '/graphql',
+    // Only the gateway may ask (subgraphs/shared/trust.ts): refused before the body is read.
+    async (req, res, next) => {
+      const result = await verify(req.headers.authorization);
+      if (result.ok) {
+        res.locals.identity = result.identity;
+        return next();
+      }
+      logger.warn({ subgraph: module.name, reason: result.reason, from: req.socket.remoteAddress }, 'refused a request without a valid gateway token');
+      res.status(401).json({ errors: [{ message: result.message, extensions: { code: 'UNAUTHENTICATED', reason: result.reason } }] });
+    },
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-        return module.createContext(store, { requestId });
+      context: async ({ res }) => {
+        const identity = res.locals.identity as Identity;
+        return module.createContext(store, { requestId: identity.requestId, identity });
       },
     }),
   );

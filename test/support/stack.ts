@@ -1,7 +1,11 @@
 // The whole system in one test process: every agency store (embedded PGlite, or the real
 // PostgreSQL and MariaDB servers), each subgraph over real HTTP on port 0, and the gateway
-// on port 0 in front of them, exactly as `npm start` wires it.
+// on port 0 in front of them, exactly as `npm start` wires it. Each stack has its own
+// temporary data folder (development keys, audit log), removed by stop().
 import '../../gateway/telemetry-off.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { OffenderStory } from '../../seed/story.ts';
 import { MODULES } from '../../subgraphs/index.ts';
 import type { AgencyStore } from '../../subgraphs/shared/module.ts';
@@ -11,6 +15,8 @@ import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
 import { SUBGRAPHS } from '../../schema/subgraphs.ts';
 import { freshMysqlDatabase, freshPostgresDatabase } from './databases.ts';
+import { issueDevToken, loadDevKey, type DevTokenClaims } from '../../gateway/auth/dev-key.ts';
+import { gatewayKeyFile, loadGatewayKey } from '../../subgraphs/shared/trust.ts';
 
 export type Engines = 'embedded' | 'servers';
 
@@ -18,7 +24,17 @@ export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
   stores: Record<string, AgencyStore>;
-  /** POSTs a GraphQL request to the gateway; returns status and parsed body. */
+  /** The stack's data folder (development keys, audit log). */
+  dataDir: string;
+  /** Headers of the default test user (every role that sees offender data, purpose C). */
+  authHeaders: Record<string, string>;
+  /** Issues a user token with the stack's development key; unset claims take test defaults. */
+  token(claims?: Partial<DevTokenClaims>): Promise<string>;
+  /**
+   * POSTs a GraphQL request to the gateway as the default test user (pass an
+   * `authorization` header to be someone else, or `''` to send none); returns status and
+   * parsed body.
+   */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -39,6 +55,12 @@ export interface StackOptions {
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
 }
 
+/** The default test user: every role that sees offender data, certified for a year. */
+const DEFAULT_USER: DevTokenClaims = {
+  user: 'stack-test-user', ori: 'CT0000000', roles: ['law-enforcement', 'prosecutor', 'parole'],
+  certifiedUntil: new Date(Date.now() + 365 * 86_400_000), purpose: 'C',
+};
+
 /** Starts the stack with `stories` written to every store. */
 export async function startStack(stories: OffenderStory[], options: StackOptions = {}): Promise<Stack> {
   const engines = options.engines ?? 'embedded';
@@ -49,19 +71,27 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   }
   if (options.populate) await options.populate(stores);
   else for (const store of Object.values(stores)) await store.seed(stories);
-  for (const entry of SUBGRAPHS) subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name], { port: 0 });
+  // The gateway and the subgraphs share the gateway's signing key (subgraphs/shared/trust.ts).
+  const dataDir = options.env?.OBTS_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'obts-stack-'));
+  const gatewayKey = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: dataDir, ...options.env }));
+  for (const entry of SUBGRAPHS) subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name], { port: 0, trust: { jwks: gatewayKey.publicJwks } });
+  const devKey = await loadDevKey(dataDir);
+  const token = (claims: Partial<DevTokenClaims> = {}) => issueDevToken(devKey, { ...DEFAULT_USER, ...claims });
+  const authHeaders = { authorization: `Bearer ${await token()}`, 'x-obts-purpose': 'C' };
   const config = {
-    ...loadGatewayConfig({ ...options.env }),
+    ...loadGatewayConfig({ OBTS_DATA_DIR: dataDir, ...options.env }),
     port: 0,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.url])),
   };
   const gateway = await startGateway(config);
   return {
-    gateway, subgraphs, stores,
+    gateway, subgraphs, stores, dataDir, authHeaders, token,
     async query(query, variables, headers = {}) {
+      const sent: Record<string, string> = { 'content-type': 'application/json', ...authHeaders, ...headers };
+      if (sent.authorization === '') delete sent.authorization;
       const response = await fetch(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: sent,
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: await response.json() };
@@ -70,6 +100,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
       await gateway.stop();
       for (const running of Object.values(subgraphs)) await running.stop();
       for (const store of Object.values(stores)) await store.close();
+      if (!options.env?.OBTS_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -125,7 +125,7 @@ describe('correction subgraph', () => {
   });
 
   it('refuses malformed arguments with BAD_USER_INPUT and the expected form', async () => {
-    await badInput(INMATE, { n: '12345' }, /inmateNumber "12345" is not a DOC inmate number; expected 6 digits/);
+    await badInput(INMATE, { n: '12345' }, /inmateNumber "12345" is not a DOC inmate number; expected 6 or 7 digits/);
     await badInput(RELEASES, { from: '2024-03-01', to: '2024-02-01' }, /from \(2024-03-01\) is after to \(2024-02-01\)/);
     await badInput(RELEASES, { from: '2023-01-01', to: '2024-06-30' }, /546 days apart; expected a range of at most 366 days/);
     await badInput(RELEASES, { from: '2023-02-30', to: '2023-03-01' }, /from "2023-02-30" is not a date; expected .*YYYY-MM-DD/);

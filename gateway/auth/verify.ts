@@ -1,0 +1,98 @@
+// Checks a request's bearer token and purpose before anything else happens (CJIS Security
+// Policy IA-2 identification and authentication, AC-2 account management, AT-2/AT-3:
+// only users whose security-awareness certification is current get in). Each refusal says
+// what was expected; 401 when the token itself is missing or not valid, 403 when a valid
+// token's user may not have access (lapsed certification, unknown role, no purpose).
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { readJwksFile } from '../../subgraphs/shared/keys.ts';
+import { isPurposeCode, PURPOSE_CODES, type Identity } from '../../subgraphs/shared/identity.ts';
+import type { AuthSettings, Mode } from '../config.ts';
+import { DEV_KID_PREFIX, loadDevKey } from './dev-key.ts';
+import { isRole, permissionsFor, ROLES } from './policy.ts';
+
+/** Header a client may use to state the request's purpose (else the token's `purpose`). */
+export const PURPOSE_HEADER = 'x-obts-purpose';
+
+/** Why a request was refused; `reason` is a stable word for tests and the audit log. */
+export interface Refusal {
+  status: 401 | 403 | 429;
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
+  reason: string;
+  message: string;
+  /** What the token said, when it was valid enough to say it (for the audit record). */
+  claims?: { userId?: string; ori?: string; roles?: string[]; purpose?: string };
+}
+
+export type AuthResult = { ok: true; identity: Omit<Identity, 'requestId'> } | { ok: false; refusal: Refusal };
+
+export type Authenticator = (authorization: string | undefined, purposeHeader: string | undefined) => Promise<AuthResult>;
+
+const ORI = /^[A-Z]{2}[0-9A-Z]{7}$/;
+const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
+
+/** Builds the token checker from the settings (loads the key set once). */
+export async function createAuthenticator(settings: AuthSettings, mode: Mode, dataDir: string): Promise<Authenticator> {
+  const keySet = await keySetFor(settings, mode, dataDir);
+  return async (authorization, purposeHeader) => {
+    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');
+    if (!authorization) return unauthenticated('no-token', 'No Authorization header; expected "Authorization: Bearer <JWT>" (for development, issue one with `npm run token`)');
+    if (!match) return unauthenticated('malformed-token', 'Authorization header is not a bearer token; expected "Bearer <header>.<payload>.<signature>"');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], keySet, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['sub', 'exp'], clockTolerance: 30 }));
+    } catch (error) {
+      return tokenError(error, settings);
+    }
+    return checkClaims(payload, purposeHeader);
+  };
+}
+
+// Private: the key set user tokens must be signed with. In production the development key
+// is refused even when someone copies it into the configured set.
+async function keySetFor(settings: AuthSettings, mode: Mode, dataDir: string): Promise<JWTVerifyGetKey> {
+  const keySet = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+    : createLocalJWKSet(settings.jwksFile ? readJwksFile(settings.jwksFile) : (await loadDevKey(dataDir)).publicJwks);
+  if (mode !== 'production') return keySet;
+  return (header, token) => {
+    if (header.kid?.startsWith(DEV_KID_PREFIX)) throw new errors.JWKSNoMatchingKey('the development key is refused in production mode');
+    return keySet(header, token);
+  };
+}
+
+// Private: a valid token's claims → the identity, or a 403 that names the missing grant.
+function checkClaims(payload: JWTPayload, purposeHeader: string | undefined): AuthResult {
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+  const purpose = purposeHeader ?? (payload.purpose as string | undefined);
+  const claims = { userId: payload.sub, ori: typeof payload.ori === 'string' ? payload.ori : undefined, roles, purpose };
+  const refuse = (reason: string, message: string): AuthResult => ({ ok: false, refusal: { status: 403, code: 'FORBIDDEN', reason, message, claims } });
+  if (!claims.ori || !ORI.test(claims.ori)) return refuse('no-ori', `Token claim "ori" is ${JSON.stringify(payload.ori)}; expected the user's agency ORI, two letters and seven characters, e.g. CT0064200`);
+  if (roles.length === 0) return refuse('no-role', `Token claim "roles" is ${JSON.stringify(payload.roles)}; expected a list of OBTS roles, e.g. ["law-enforcement"]`);
+  const unknown = roles.filter((role) => !isRole(role));
+  if (unknown.length) return refuse('unknown-role', `Role ${unknown.map((r) => `"${r}"`).join(', ')} is not an OBTS role; expected one of ${Object.keys(ROLES).join(', ')}`);
+  if (typeof payload.cert_exp !== 'number') return refuse('no-certification', 'Token claim "cert_exp" (certification expiry, seconds since 1970) is missing; CJIS security awareness training must be current (AT-2/AT-3)');
+  if (payload.cert_exp * 1000 < Date.now()) {
+    return refuse('certification-lapsed', `Certification lapsed on ${new Date(payload.cert_exp * 1000).toISOString().slice(0, 10)}; renew CJIS security awareness training and certification (AT-2/AT-3) to regain access`);
+  }
+  if (purpose === undefined || purpose === '') return refuse('no-purpose', `No purpose code; expected header ${PURPOSE_HEADER} or token claim "purpose", one of ${Object.keys(PURPOSE_CODES).join(', ')} (C: criminal justice)`);
+  if (!isPurposeCode(purpose)) return refuse('invalid-purpose', `Purpose code "${purpose}" is not valid; expected one of ${Object.keys(PURPOSE_CODES).join(', ')} (C: criminal justice)`);
+  return { ok: true, identity: { userId: payload.sub!, ori: claims.ori, roles, permissions: permissionsFor(roles), purpose } };
+}
+
+// Private: jose's verification failures → a 401 a user can act on.
+function tokenError(error: unknown, settings: AuthSettings): AuthResult {
+  if (error instanceof errors.JWTExpired) return unauthenticated('token-expired', `Token expired at ${new Date(Number(error.payload.exp) * 1000).toISOString()}; sign in again for a new one`);
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return unauthenticated('wrong-issuer', `Token issuer is not trusted; expected "${settings.issuer}"`);
+    if (error.claim === 'aud') return unauthenticated('wrong-audience', `Token is not meant for OBTS; expected audience "${settings.audience}"`);
+    return unauthenticated('invalid-claims', `Token claim "${error.claim}" is not valid: ${error.message}`);
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('bad-signature', 'Token signature does not verify; expected a token signed by the configured identity provider');
+  if (error instanceof errors.JWKSNoMatchingKey) return unauthenticated('unknown-key', 'Token is signed with a key OBTS does not trust; expected a key of the configured identity provider');
+  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated('algorithm-not-allowed', `Token algorithm is not allowed; expected one of ${ALGORITHMS.join(', ')}`);
+  return unauthenticated('malformed-token', 'Token could not be read; expected a signed JWT');
+}
+
+function unauthenticated(reason: string, message: string): AuthResult {
+  return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', reason, message } };
+}

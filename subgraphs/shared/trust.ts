@@ -1,0 +1,91 @@
+// Subgraph trust: a subgraph answers only the gateway. For every call to a subgraph the
+// gateway signs a short-lived token (audience: that subgraph; subject, ORI, roles,
+// permissions, purpose, request id) with its own key; the subgraph verifies it and refuses
+// anything else with 401 (CJIS Security Policy SC-7 boundary protection, IA-3). Each token
+// is single-use: a captured token replayed to the same subgraph is refused, and one made
+// for another subgraph fails the audience check. The client's own headers never reach a
+// subgraph (RemoteGraphQLDataSource forwards none; the gateway sets only these).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { dataDir } from '../../schema/subgraphs.ts';
+import { loadOrCreateKeyFile, readJwksFile, signingKey, SIGNING_ALG, type SigningKey } from './keys.ts';
+import { isPurposeCode, type Identity } from './identity.ts';
+
+export const GATEWAY_ISSUER = 'obts-gateway';
+/** Lifetime of a subgraph token: long enough for one subgraph call, no more. */
+export const SUBGRAPH_TOKEN_SECONDS = 30;
+
+/** The gateway's signing key file: OBTS_GATEWAY_KEY_FILE, else under the data folder. */
+export function gatewayKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.OBTS_GATEWAY_KEY_FILE || path.join(dataDir(env), 'keys', 'gateway-signing.json');
+}
+
+/** Loads (creating on first use) the gateway's subgraph-signing key. */
+export async function loadGatewayKey(file: string): Promise<SigningKey> {
+  return signingKey(await loadOrCreateKeyFile(file, 'obts-gateway-', 'the OBTS gateway signs subgraph calls with this key; subgraphs trust its public half'));
+}
+
+/** Gateway side: a fresh token for one call to `subgraph` on behalf of `identity`. */
+export function signSubgraphToken(key: SigningKey, identity: Identity, subgraph: string): Promise<string> {
+  return new SignJWT({ ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId })
+    .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+    .setIssuer(GATEWAY_ISSUER)
+    .setAudience(subgraph)
+    .setSubject(identity.userId)
+    .setIssuedAt()
+    .setExpirationTime(`${SUBGRAPH_TOKEN_SECONDS}s`)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+}
+
+/** Where a subgraph finds the gateway's public key set. */
+export type TrustSource = { jwks: JSONWebKeySet } | { jwksFile: string };
+
+/** OBTS_GATEWAY_JWKS_FILE, else the public half of the gateway key file (same machine). */
+export function trustFromEnv(env: NodeJS.ProcessEnv = process.env): TrustSource {
+  return { jwksFile: env.OBTS_GATEWAY_JWKS_FILE || gatewayKeyFile(env) };
+}
+
+export type TrustResult = { ok: true; identity: Identity } | { ok: false; reason: string; message: string };
+
+/**
+ * Subgraph side: checks the bearer token of a request to subgraph `audience`. The key set
+ * file is read when first needed (the gateway may create it after the subgraph starts).
+ */
+export function createTrustVerifier(source: TrustSource, audience: string): (authorization: string | undefined) => Promise<TrustResult> {
+  let keySet: JWTVerifyGetKey | undefined;
+  const seen = new Map<string, number>(); // jti → expiry (ms): refuses replays until the token would expire anyway
+  const keys = (): JWTVerifyGetKey | undefined => {
+    if (keySet) return keySet;
+    if ('jwks' in source) return (keySet = createLocalJWKSet(source.jwks));
+    return existsSync(source.jwksFile) ? (keySet = createLocalJWKSet(readJwksFile(source.jwksFile))) : undefined;
+  };
+  return async (authorization) => {
+    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (!token) return refuse('no-token', `the ${audience} subgraph answers only the OBTS gateway; send queries to the gateway`);
+    const getKey = keys();
+    if (!getKey) return refuse('no-gateway-key', `the ${audience} subgraph has no gateway key set yet; start the gateway (or set OBTS_GATEWAY_JWKS_FILE)`);
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: GATEWAY_ISSUER, audience, algorithms: [SIGNING_ALG], maxTokenAge: `${SUBGRAPH_TOKEN_SECONDS * 2}s`, requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+      });
+      const now = Date.now();
+      for (const [jti, expires] of seen) if (expires < now) seen.delete(jti);
+      if (seen.has(payload.jti!)) return refuse('replayed', 'gateway token already used; each subgraph call needs a fresh one');
+      seen.set(payload.jti!, payload.exp! * 1000 + 60_000);
+      const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+      if (typeof payload.ori !== 'string' || !isPurposeCode(payload.purpose) || typeof payload.rid !== 'string') return refuse('invalid-claims', 'gateway token lacks ori, purpose or request id');
+      return { ok: true, identity: { userId: payload.sub!, ori: payload.ori, roles: strings(payload.roles), permissions: strings(payload.perms), purpose: payload.purpose, requestId: payload.rid } };
+    } catch (error) {
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return refuse('wrong-audience', `gateway token is for another subgraph, not ${audience}`);
+      if (error instanceof errors.JWTExpired) return refuse('token-expired', 'gateway token expired');
+      return refuse('invalid-token', 'gateway token does not verify');
+    }
+  };
+}
+
+function refuse(reason: string, message: string): TrustResult {
+  return { ok: false, reason, message };
+}

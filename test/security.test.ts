@@ -1,0 +1,164 @@
+// The security suite (issue 3): every way in that must be refused, tried over real HTTP
+// against the whole stack, with what each attempt got recorded as data and compared with
+// what it should get. CJIS Security Policy: IA-2 (authentication), AC-3/AC-6 (access),
+// AT-2/AT-3 (certified users only), AU-2/AU-3/AU-9 (audit), SC-7 (boundary).
+import assert from 'node:assert/strict';
+import { generateStories } from '../seed/generate.ts';
+import type { OffenderStory } from '../seed/story.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const PROFILE = 'query Profile($sid: ID!) { offender(sid: $sid) { sid name { last first } } }';
+
+/** What one attempt got: HTTP status, the first error's code and reason, whether data came back. */
+interface Outcome { status: number; code?: string; reason?: string; data: boolean }
+
+function outcomeOf({ status, body }: { status: number; body: any }): Outcome {
+  const error = body?.errors?.[0];
+  return {
+    status,
+    ...(error ? { code: error.extensions?.code, ...(error.extensions?.reason ? { reason: error.extensions.reason } : {}) } : {}),
+    data: Boolean(body?.data && Object.values(body.data).some((value) => value !== null)),
+  };
+}
+
+/** SQL statements every store has run so far: unchanged means no subgraph read anything. */
+const statements = (stack: Stack) => Object.values(stack.stores).reduce((sum, store) => sum + store.database.counter.total, 0);
+
+describe('security suite', function () {
+  let stack: Stack;
+  let stories: OffenderStory[];
+  let sid: string;
+
+  before(async () => {
+    stories = generateStories({ offenders: 40, seed: 3 });
+    sid = stories[5].person.sid;
+    stack = await startStack(stories);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  describe('authentication at the door (IA-2, AT-2/AT-3)', () => {
+    it('refuses every bad credential before any subgraph is called', async () => {
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      const good = await stack.token();
+      const [head, payload] = good.split('.');
+      const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), roles: ['prosecutor'] })).toString('base64url');
+      const attempts: Record<string, Record<string, string>> = {
+        'no token': { authorization: '' },
+        'not a bearer token': { authorization: 'Basic c29tZW9uZTpwYXNzd29yZA==' },
+        'forged payload (roles changed, old signature)': { authorization: `Bearer ${head}.${tamperedPayload}.${good.split('.')[2]}` },
+        'alg none': { authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.` },
+        'wrong issuer': bearer(await stack.token({ issuer: 'https://login.example.org' })),
+        'wrong audience': bearer(await stack.token({ audience: 'another-system' })),
+        'expired (replayed after its lifetime)': bearer(await stack.token({ issuedAt: new Date(Date.now() - 9 * 3600_000) })),
+        'lapsed certification': bearer(await stack.token({ certifiedUntil: new Date('2026-01-15T00:00:00Z') })),
+        'unknown role': bearer(await stack.token({ roles: ['superuser'] })),
+        'no purpose code': { ...bearer(await stack.token({ purpose: undefined })), 'x-obts-purpose': '' },
+        'invalid purpose code': { ...bearer(good), 'x-obts-purpose': 'Q' },
+      };
+      const before = statements(stack);
+      const got: Record<string, Outcome> = {};
+      for (const [name, headers] of Object.entries(attempts)) got[name] = outcomeOf(await stack.query(PROFILE, { sid }, headers));
+      const refused = (status: number, code: string, reason: string): Outcome => ({ status, code, reason, data: false });
+      assert.deepEqual(got, {
+        'no token': refused(401, 'UNAUTHENTICATED', 'no-token'),
+        'not a bearer token': refused(401, 'UNAUTHENTICATED', 'malformed-token'),
+        'forged payload (roles changed, old signature)': refused(401, 'UNAUTHENTICATED', 'bad-signature'),
+        'alg none': refused(401, 'UNAUTHENTICATED', 'malformed-token'),
+        'wrong issuer': refused(401, 'UNAUTHENTICATED', 'wrong-issuer'),
+        'wrong audience': refused(401, 'UNAUTHENTICATED', 'wrong-audience'),
+        'expired (replayed after its lifetime)': refused(401, 'UNAUTHENTICATED', 'token-expired'),
+        'lapsed certification': refused(403, 'FORBIDDEN', 'certification-lapsed'),
+        'unknown role': refused(403, 'FORBIDDEN', 'unknown-role'),
+        'no purpose code': refused(403, 'FORBIDDEN', 'no-purpose'),
+        'invalid purpose code': refused(403, 'FORBIDDEN', 'invalid-purpose'),
+      });
+      assert.equal(statements(stack), before, 'a refused request reached a store');
+    });
+
+    it('answers a certified user with a purpose, and says what was expected when refusing', async () => {
+      const ok = await stack.query(PROFILE, { sid });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body.data.offender.sid, sid);
+      const refused = await stack.query(PROFILE, { sid }, { authorization: '' });
+      assert.match(refused.body.errors[0].message, /expected "Authorization: Bearer <JWT>"/);
+    });
+
+    it('keeps /health, /ready and GraphiQL open, and GraphiQL carries a working token in development', async () => {
+      const base = stack.gateway.url.replace(/\/graphql$/, '');
+      const got = Object.fromEntries(await Promise.all(['/health', '/ready', '/graphiql', '/graphiql/assets/graphiql.js'].map(async (route) => [route, (await fetch(base + route)).status])));
+      assert.deepEqual(got, { '/health': 200, '/ready': 200, '/graphiql': 200, '/graphiql/assets/graphiql.js': 200 });
+      const page = await (await fetch(`${base}/graphiql`)).text();
+      const token = /Bearer ([\w-]+\.[\w-]+\.[\w-]+)/.exec(page)?.[1];
+      assert.ok(token, 'the page has no token in its header editor');
+      const answer = await stack.query(PROFILE, { sid }, { authorization: `Bearer ${token}` });
+      assert.equal(answer.body.data?.offender?.sid, sid);
+    });
+  });
+
+  describe('subgraph trust (SC-7, IA-3)', () => {
+    /** Runs one gateway request while recording every call the gateway makes to a subgraph. */
+    async function recordSubgraphCalls(headers: Record<string, string> = {}): Promise<Array<{ url: string; headers: Record<string, string> }>> {
+      const calls: Array<{ url: string; headers: Record<string, string> }> = [];
+      const original = globalThis.fetch;
+      const subgraphUrls = Object.values(stack.subgraphs).map((running) => running.url);
+      globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (subgraphUrls.includes(url)) calls.push({ url, headers: Object.fromEntries(new Headers(init?.headers).entries()) });
+        return original(input, init);
+      }) as typeof fetch;
+      try {
+        const answer = await stack.query('query P($sid: ID!) { offender(sid: $sid) { sid name { last } warrants { warrantNumber } custody { status } } }', { sid }, headers);
+        assert.equal(answer.status, 200);
+      } finally {
+        globalThis.fetch = original;
+      }
+      return calls;
+    }
+
+    const post = async (url: string, authorization?: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      });
+      return outcomeOf({ status: response.status, body: await response.json() });
+    };
+
+    it('sends each subgraph its own fresh token and forwards none of the client\'s identity headers', async () => {
+      const calls = await recordSubgraphCalls({ 'x-obts-user': 'admin', 'x-forwarded-user': 'admin', 'x-user-roles': 'auditor', cookie: 'session=1' });
+      const names = (url: string) => Object.entries(stack.subgraphs).find(([, running]) => running.url === url)![0];
+      assert.deepEqual([...new Set(calls.map((call) => names(call.url)))].sort(), ['correction', 'judicial', 'public-safety']);
+      for (const call of calls) {
+        assert.deepEqual(Object.keys(call.headers).filter((name) => /user|role|cookie|forwarded|purpose/.test(name)), [], `forwarded to ${call.url}`);
+        const claims = JSON.parse(Buffer.from(call.headers.authorization.split('.')[1], 'base64url').toString());
+        assert.equal(claims.aud, names(call.url));
+        assert.equal(claims.sub, 'stack-test-user');
+        assert.ok(claims.exp - claims.iat <= 30, 'subgraph tokens live 30 s at most');
+      }
+      assert.notEqual(calls[0].headers.authorization, stack.authHeaders.authorization, 'the user token itself went to a subgraph');
+    });
+
+    it('refuses direct calls to a subgraph: no token, a user token, a replayed or misdirected gateway token', async () => {
+      const calls = await recordSubgraphCalls();
+      const captured = calls.find((call) => call.url === stack.subgraphs.judicial.url)!.headers.authorization;
+      const { judicial, correction } = stack.subgraphs;
+      const got = {
+        'no token': await post(judicial.url),
+        "the user's own token": await post(judicial.url, stack.authHeaders.authorization),
+        'a captured gateway token, replayed': await post(judicial.url, captured),
+        "judicial's gateway token used on correction": await post(correction.url, captured),
+        'a token signed with the development user key': await post(judicial.url, `Bearer ${await stack.token({ audience: 'judicial', issuer: 'obts-gateway' })}`),
+      };
+      const refused = (reason: string): Outcome => ({ status: 401, code: 'UNAUTHENTICATED', reason, data: false });
+      assert.deepEqual(got, {
+        'no token': refused('no-token'),
+        "the user's own token": refused('invalid-token'),
+        'a captured gateway token, replayed': refused('replayed'),
+        "judicial's gateway token used on correction": refused('wrong-audience'),
+        'a token signed with the development user key': refused('invalid-token'),
+      });
+    });
+  });
+});
