@@ -2,6 +2,8 @@
 import { dataDir, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
+import type { AuditSettings } from './audit/store.ts';
+import path from 'node:path';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
 export type Mode = 'development' | 'training' | 'production';
@@ -21,6 +23,7 @@ export interface GatewayConfig {
   auth: AuthSettings;
   /** The key the gateway signs subgraph calls with (OBTS_GATEWAY_KEY_FILE; created on first use). */
   gatewayKeyFile: string;
+  audit: AuditSettings;
 }
 
 /** How user tokens are checked (gateway/auth/verify.ts). */
@@ -59,6 +62,17 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     dataDir: dataDir(env),
     auth,
     gatewayKeyFile: gatewayKeyFile(env),
+    audit: auditSettings(env),
+  };
+}
+
+/** Audit log settings (gateway/audit/); also read by `npm run audit`. */
+export function auditSettings(env: NodeJS.ProcessEnv = process.env): AuditSettings {
+  return {
+    databaseUrl: env.AUDIT_DATABASE_URL || undefined,
+    file: env.AUDIT_LOG_FILE || path.join(dataDir(env), 'audit', 'audit.jsonl'),
+    // CJIS AU-11: audit records are kept at least one year.
+    retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 365, 36_500),
   };
 }
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -26,19 +27,25 @@ import { issueDevToken, loadDevKey } from './auth/dev-key.ts';
 import { PURPOSE_HEADER } from './auth/verify.ts';
 import { loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
+import { openAuditStore, type AuditStore } from './audit/store.ts';
+import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
+import { refusalEntry } from './audit/refusal.ts';
 
 /** Per-request gateway context. */
-export interface GatewayContext {
+export interface GatewayContext extends AuditedContext {
   requestId: string;
   /** The authenticated user (the door refuses requests without one). */
   identity: Identity;
   /** Subgraphs this request called (for the audit record). */
   subgraphsCalled: Set<string>;
+  clientAddress: string | null;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The audit log this gateway writes. */
+  audit: AuditStore;
   stop(): Promise<void>;
 }
 
@@ -60,6 +67,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     context.subgraphsCalled?.add(this.subgraph);
     request.http?.headers.set('authorization', `Bearer ${await signSubgraphToken(this.key, context.identity, this.subgraph)}`);
     request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  // A subgraph that cannot be reached, times out or answers with an HTTP error costs only
+  // its own fields: the error is tagged with the subgraph so the client is told which
+  // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
+  override didEncounterError(error: Error): void {
+    logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph call failed');
+    throw new GraphQLError(`subgraph ${this.subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.subgraph } });
   }
 }
 
@@ -86,13 +101,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const openUi = config.mode !== 'production';
+  const audit = await openAuditStore(config.audit);
   const server = new ApolloServer<GatewayContext>({
     gateway: createGateway(config, await loadGatewayKey(config.gatewayKeyFile), supergraphSdl),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), auditPlugin(audit)],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
@@ -119,12 +135,12 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.use(
     '/graphql',
     assignRequestId,
-    requireIdentity(authenticate, async () => {}),
+    requireIdentity(authenticate, (req, res, refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {})),
     express.json({ limit: config.bodyLimit }),
     expressMiddleware(server, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const locals = res.locals as RequestLocals;
-        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>() };
+        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null };
       },
     }),
   );
@@ -135,7 +151,13 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  return { url: `http://${config.host}:${port}/graphql`, port, stop: () => server.stop() };
+  return {
+    url: `http://${config.host}:${port}/graphql`, port, audit,
+    stop: async () => {
+      await server.stop();
+      await audit.close();
+    },
+  };
 }
 
 // Private: the client's x-request-id when it is a plain token, else a fresh one.

@@ -3,6 +3,14 @@
 // what it should get. CJIS Security Policy: IA-2 (authentication), AC-3/AC-6 (access),
 // AT-2/AT-3 (certified users only), AU-2/AU-3/AU-9 (audit), SC-7 (boundary).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { startGateway } from '../gateway/server.ts';
+import { freshPostgresDatabase } from './support/databases.ts';
 import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -159,6 +167,102 @@ describe('security suite', function () {
         "judicial's gateway token used on correction": refused('wrong-audience'),
         'a token signed with the development user key': refused('invalid-token'),
       });
+    });
+  });
+
+  describe('audit (AU-2, AU-3, AU-9)', () => {
+    const run = promisify(execFile);
+    /** Runs `npm run audit -- …` (the script itself) against an audit log file. */
+    const auditCli = async (file: string, ...args: string[]) => {
+      try {
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args, '--user', 'suite-auditor'], { env: { ...process.env, AUDIT_LOG_FILE: file, AUDIT_DATABASE_URL: '' } });
+        return { code: 0, stdout };
+      } catch (error) {
+        return { code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout };
+      }
+    };
+    const records = async () => stack.gateway.audit.readAll();
+
+    it('writes one record per operation and per refusal, with who, why, what, which agencies and which offenders', async () => {
+      const other = stories[9].person.sid;
+      const tries: Record<string, [string, Record<string, unknown>, Record<string, string>]> = {
+        profile: ['query Profile($sid: ID!) { offender(sid: $sid) { sid name { last } custody { status } } }', { sid }, {}],
+        'aliased, no sid selected': [`query Hidden { a: offender(sid: "${other}") { n: name { last } } }`, {}, {}],
+        'bad input': ['query Bad { courtCase(docketNumber: "nonsense") { status } }', {}, {}],
+        'no token': [PROFILE, { sid }, { authorization: '' }],
+        'lapsed certification': [PROFILE, { sid }, { authorization: `Bearer ${await stack.token({ user: 'lapsed-user', certifiedUntil: new Date('2026-01-15T00:00:00Z') })}` }],
+      };
+      const got: Record<string, unknown> = {};
+      for (const [name, [query, variables, headers]] of Object.entries(tries)) {
+        const requestId = `audit-${name.replace(/\W+/g, '-')}`;
+        await stack.query(query, variables, { 'x-request-id': requestId, ...headers });
+        const record = (await records()).find((candidate) => candidate.requestId === requestId);
+        got[name] = record && { event: record.event, user: record.user, ori: record.ori, purpose: record.purpose, operationName: record.operationName, subgraphs: record.subgraphs, sids: record.sids, outcome: record.outcome, reason: record.reason, variables: record.variables, hashed: /^[0-9a-f]{64}$/.test(record.documentHash ?? ''), clientAddress: record.clientAddress };
+      }
+      const base = { user: 'stack-test-user', ori: 'CT0000000', purpose: 'C', clientAddress: '127.0.0.1' };
+      assert.deepEqual(got, {
+        profile: { ...base, event: 'operation', operationName: 'Profile', subgraphs: ['correction', 'public-safety'], sids: [sid], outcome: 'ok', reason: null, variables: { sid }, hashed: true },
+        'aliased, no sid selected': { ...base, event: 'operation', operationName: 'Hidden', subgraphs: ['public-safety'], sids: [other], outcome: 'ok', reason: null, variables: {}, hashed: true },
+        'bad input': { ...base, event: 'operation', operationName: 'Bad', subgraphs: ['judicial'], sids: [], outcome: 'error', reason: 'BAD_USER_INPUT', variables: {}, hashed: true },
+        'no token': { event: 'refused', user: null, ori: null, purpose: null, operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '401 no-token', variables: null, hashed: false, clientAddress: '127.0.0.1' },
+        'lapsed certification': { ...base, user: 'lapsed-user', event: 'refused', operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '403 certification-lapsed', variables: null, hashed: false },
+      });
+    });
+
+    it('verify finds the log intact, and names the first record changed on disk', async () => {
+      const file = path.join(stack.dataDir, 'audit', 'audit.jsonl');
+      const intact = await auditCli(file, 'verify');
+      assert.equal(intact.code, 0);
+      assert.match(intact.stdout, /^ok: \d+ records, chain intact/);
+      const copy = path.join(stack.dataDir, 'tampered.jsonl');
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      const victim = JSON.parse(lines[2]);
+      lines[2] = JSON.stringify({ ...victim, user: 'nobody' });
+      writeFileSync(copy, lines.join('\n') + '\n');
+      const tampered = await auditCli(copy, 'verify');
+      assert.deepEqual({ code: tampered.code, stdout: tampered.stdout.trim() }, { code: 1, stdout: `BROKEN: record ${victim.seq} (line 3): hash does not match the record content (the record was changed)` });
+      lines.splice(2, 1);
+      writeFileSync(copy, lines.join('\n') + '\n');
+      assert.match((await auditCli(copy, 'verify')).stdout, new RegExp(`BROKEN: record ${victim.seq + 1} \\(line 3\\): sequence jumps`));
+    });
+
+    it('who-viewed lists the users who saw an offender, and the read is itself audited', async () => {
+      const file = path.join(stack.dataDir, 'audit', 'audit.jsonl');
+      await stack.query(PROFILE, { sid }, { 'x-request-id': 'who-viewed-probe' });
+      const { code, stdout } = await auditCli(file, 'who-viewed', sid);
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`operation\\(s\\) disclosed ${sid}`));
+      assert.match(stdout, /stack-test-user {2}CT0000000 {2}law-enforcement\+prosecutor\+parole {2}purpose C {2}Profile {2}ok {2}127\.0\.0\.1 {2}who-viewed-probe/);
+      const last = (await records()).at(-1)!;
+      assert.deepEqual([last.event, last.user, last.operationName, last.variables], ['audit-read', 'suite-auditor', 'who-viewed', { sid }]);
+    });
+
+    it('on PostgreSQL: commits each record, and returns no data when the audit write fails', async () => {
+      const url = await freshPostgresDatabase('security_audit');
+      const gateway = await startGateway({
+        ...loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, AUDIT_DATABASE_URL: url }),
+        port: 0,
+        subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.url])),
+      });
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const ask = async () => {
+          const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stack.authHeaders }, body: JSON.stringify({ query: PROFILE, variables: { sid } }) });
+          return { status: response.status, body: await response.json() as any };
+        };
+        const ok = await ask();
+        assert.equal(ok.body.data.offender.sid, sid);
+        const rows = await client.query("SELECT record->>'user' AS user, record->'sids' AS sids FROM obts_audit");
+        assert.deepEqual(rows.rows, [{ user: 'stack-test-user', sids: [sid] }]);
+        await client.query('ALTER TABLE obts_audit RENAME TO obts_audit_unavailable'); // the audit store fails
+        const failed = await ask();
+        assert.deepEqual({ status: failed.status, data: failed.body.data, code: failed.body.errors?.[0]?.extensions?.code }, { status: 503, data: undefined, code: 'AUDIT_UNAVAILABLE' });
+        assert.doesNotMatch(JSON.stringify(failed.body), new RegExp(stories[5].person.name.last));
+      } finally {
+        await client.end();
+        await gateway.stop();
+      }
     });
   });
 });

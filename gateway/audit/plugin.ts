@@ -1,0 +1,115 @@
+// Audits every GraphQL operation (CJIS AU-2 auditable events, AU-3 content): who, from
+// which agency, why, what (operation, document hash, variables), which agencies were asked,
+// which offenders the answer disclosed, and how it ended. The record is committed in
+// willSendResponse, which Apollo Server awaits before it writes the response: if the write
+// fails, the answer is replaced by an error with no data (the data never leaves unaudited).
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { logger } from '../../subgraphs/shared/log.ts';
+import type { Identity } from '../../subgraphs/shared/identity.ts';
+import type { AuditEntry, AuditOutcome } from './record.ts';
+import type { AuditStore } from './store.ts';
+
+/** What the audit needs from the gateway context. */
+export interface AuditedContext {
+  requestId: string;
+  identity: Identity;
+  subgraphsCalled: Set<string>;
+  clientAddress: string | null;
+}
+
+/** Error codes that mean "refused by policy or limits" rather than "failed". */
+const REFUSAL_CODES = new Set(['FORBIDDEN', 'QUERY_LIMIT_EXCEEDED', 'UNAUTHENTICATED']);
+
+export const AUDIT_FAILED_MESSAGE = 'The audit record of this request could not be written, so no data is returned (CJIS AU-5); try again, and tell the OBTS operators if it persists';
+
+export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(requestContext) {
+          const { response, contextValue } = requestContext;
+          if (response.body.kind !== 'single') return; // incremental delivery is not enabled
+          const result = response.body.singleResult;
+          try {
+            await store.append(operationEntry(requestContext, result.data, result.errors));
+          } catch (error) {
+            logger.error({ err: error, requestId: contextValue.requestId, store: store.describe }, 'audit write failed; answer withheld');
+            response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_FAILED_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] } };
+            response.http.status = 503;
+          }
+        },
+      };
+    },
+  };
+}
+
+// Private: the record for one operation.
+function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined): AuditEntry {
+  const { contextValue: context, request } = requestContext;
+  const document = request.query ?? null;
+  return {
+    event: 'operation',
+    time: new Date().toISOString(),
+    requestId: context.requestId,
+    user: context.identity.userId,
+    ori: context.identity.ori,
+    roles: context.identity.roles,
+    purpose: context.identity.purpose,
+    operationName: requestContext.operationName ?? request.operationName ?? null,
+    documentHash: document === null ? null : sha256(document),
+    variables: request.variables ?? null,
+    subgraphs: [...context.subgraphsCalled].sort(),
+    sids: disclosedSids(requestContext, data),
+    outcome: outcomeOf(data, errors),
+    reason: errors?.length ? [...new Set(errors.map((error) => String(error.extensions?.code ?? 'ERROR')))].join(',') : null,
+    clientAddress: context.clientAddress,
+  };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** ok, partial, refused or error, from what the answer holds. */
+export function outcomeOf(data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined): AuditOutcome {
+  if (!errors?.length) return 'ok';
+  const hasData = Boolean(data && Object.values(data).some((value) => value !== null));
+  if (hasData) return 'partial';
+  return errors.every((error) => REFUSAL_CODES.has(String(error.extensions?.code))) ? 'refused' : 'error';
+}
+
+/**
+ * Every offender SID the answer disclosed, sorted, each once: values of `sid` fields (under
+ * any alias) and `sid` arguments of fields that answered with data (`offender(sid: …) { name }`
+ * discloses that offender without returning the SID). Walks the operation beside the data,
+ * so an alias cannot hide a disclosure.
+ */
+export function disclosedSids(requestContext: Pick<GraphQLRequestContext<any>, 'operation' | 'document' | 'request'>, data: unknown): string[] {
+  const found = new Set<string>();
+  const operation = requestContext.operation;
+  if (!operation || !data) return [];
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of requestContext.document?.definitions ?? []) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const variables = requestContext.request.variables ?? {};
+  const walk = (selections: readonly SelectionNode[], value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach((item) => walk(selections, item));
+    if (!value || typeof value !== 'object') return;
+    for (const selection of selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, value);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value)?.selectionSet.selections ?? [], value);
+      else {
+        const child = (value as Record<string, unknown>)[selection.alias?.value ?? selection.name.value];
+        if (child === undefined || child === null) continue;
+        if (selection.name.value === 'sid' && typeof child === 'string') found.add(child);
+        const argument = selection.arguments?.find((candidate) => candidate.name.value === 'sid');
+        const sid = argument && (argument.value.kind === Kind.VARIABLE ? variables[argument.value.name.value] : argument.value.kind === Kind.STRING ? argument.value.value : undefined);
+        if (typeof sid === 'string') found.add(sid);
+        if (selection.selectionSet) walk(selection.selectionSet.selections, child);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections, data);
+  return [...found].sort();
+}
