@@ -43,17 +43,24 @@ console.log('seed time: ' + Object.entries(seedTimes).map(([name, ms]) => `${nam
 // A sample of real SIDs and dockets to spread the load over many offenders.
 const sample = generateStories({ offenders: 200, seed, start: Math.max(0, Math.floor(offenders / 2) - 100) });
 
+const headers = { 'content-type': 'application/json', ...stack.authHeaders };
+const bodiesOf = (scenario: (typeof SCENARIOS)[number]) => sample.map((story) => JSON.stringify(scenario.request(story)));
+
+// SQL statements one request sends to each store, read from the driver counters while
+// nothing else runs (so before any load).
+const statements = new Map<string, number[]>();
+for (const scenario of SCENARIOS) {
+  const before = Object.fromEntries(Object.entries(stack.stores).map(([name, store]) => [name, store.database?.counter.total ?? 0]));
+  const probe = await fetch(stack.gateway.url, { method: 'POST', headers, body: bodiesOf(scenario)[0] });
+  const probeBody = (await probe.json()) as { errors?: unknown[] };
+  if (probeBody.errors) throw new Error(`scenario ${scenario.name} failed: ${JSON.stringify(probeBody.errors)}`);
+  statements.set(scenario.name, ['public-safety', 'judicial', 'correction'].map((name) => (stack.stores[name].database?.counter.total ?? 0) - before[name]));
+}
+
 console.log('\n| scenario | median ms | p99 ms | req/s | SQL statements per request (public-safety / judicial / correction) |');
 console.log('|---|---|---|---|---|');
 for (const scenario of SCENARIOS) {
-  const bodies = sample.map((story) => JSON.stringify(scenario.request(story))).filter(Boolean);
-  // Statements for one request, read from the driver counters.
-  const before = Object.fromEntries(Object.entries(stack.stores).map(([name, store]) => [name, store.database.counter.total]));
-  const probe = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
-  const probeBody = (await probe.json()) as { errors?: unknown[] };
-  if (probeBody.errors) throw new Error(`scenario ${scenario.name} failed: ${JSON.stringify(probeBody.errors)}`);
-  const statements = ['public-safety', 'judicial', 'correction'].map((name) => stack.stores[name].database.counter.total - before[name]);
-
+  const bodies = bodiesOf(scenario);
   let next = 0;
   const result = await autocannon({
     url: stack.gateway.url,
@@ -61,12 +68,12 @@ for (const scenario of SCENARIOS) {
     duration: seconds,
     requests: [{
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       setupRequest: (request: any) => ({ ...request, body: bodies[next++ % bodies.length] }),
     }],
   });
   if (result.non2xx || result.errors) throw new Error(`scenario ${scenario.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  console.log(`| ${scenario.name} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} | ${statements.join(' / ')} |`);
+  console.log(`| ${scenario.name} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} | ${statements.get(scenario.name)!.join(' / ')} |`);
 }
 await stack.stop();
 process.exit(0);

@@ -3,6 +3,7 @@ import { dataDir, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
+import type { QueryLimits } from './limits/armor.ts';
 import path from 'node:path';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
@@ -24,6 +25,9 @@ export interface GatewayConfig {
   /** The key the gateway signs subgraph calls with (OBTS_GATEWAY_KEY_FILE; created on first use). */
   gatewayKeyFile: string;
   audit: AuditSettings;
+  limits: QueryLimits;
+  /** Requests one user may make per minute (0: no limit). */
+  ratePerMinute: number;
 }
 
 /** How user tokens are checked (gateway/auth/verify.ts). */
@@ -63,6 +67,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     auth,
     gatewayKeyFile: gatewayKeyFile(env),
     audit: auditSettings(env),
+    limits: {
+      maxDepth: integer(env, 'GATEWAY_MAX_DEPTH', 10, 1, 100),
+      maxAliases: integer(env, 'GATEWAY_MAX_ALIASES', 15, 0, 1000),
+      maxTokens: integer(env, 'GATEWAY_MAX_TOKENS', 2000, 10, 100_000),
+      maxDirectives: integer(env, 'GATEWAY_MAX_DIRECTIVES', 20, 0, 1000),
+      maxCost: integer(env, 'GATEWAY_MAX_COST', 25_000, 1, 10_000_000), // the analyst's 25-result search with cases, warrants and custody costs ~8 500
+    },
+    ratePerMinute: integer(env, 'GATEWAY_RATE_LIMIT', 300, 0, 1_000_000),
   };
 }
 

@@ -14,12 +14,12 @@ const CLIENT_CODES = new Set([
 
 /** Apollo Server `formatError` for the gateway. */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
+  const code = isLimit(formatted) ? 'QUERY_LIMIT_EXCEEDED' : formatted.extensions?.code;
   const serviceName = formatted.extensions?.serviceName as string | undefined;
   const source = SUBGRAPHS.find((entry) => entry.name === serviceName);
   const base = { locations: formatted.locations, path: formatted.path };
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    return { ...base, message: formatted.message, extensions: { code, ...(source ? { source: source.name } : {}) } };
+    return { ...base, message: limitMessage(formatted.message), extensions: { code, ...(source ? { source: source.name } : {}) } };
   }
   logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, message: formatted.message, serviceName, path: formatted.path }, 'request error');
   if (source) {
@@ -30,4 +30,20 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   return { ...base, message: 'Internal server error; it has been logged', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+// Private: a query over a limit (gateway/limits/armor.ts marks those; graphql-js's token
+// limit is a parse error naming the tokens).
+function isLimit(formatted: GraphQLFormattedError): boolean {
+  return formatted.extensions?.limitExceeded === true
+    || (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message));
+}
+
+// graphql-js 16 words it "more that N tokens"; accept the fixed wording too.
+const TOKEN_LIMIT = /Document contains more tha[nt] (\d+) tokens/;
+
+// Private: the limit message in the same words as the other limits.
+function limitMessage(message: string): string {
+  const tokens = TOKEN_LIMIT.exec(message);
+  return tokens ? `Query refused: Token limit of ${tokens[1]} exceeded.` : message;
 }

@@ -24,12 +24,16 @@ import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
 import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
 import { issueDevToken, loadDevKey } from './auth/dev-key.ts';
-import { PURPOSE_HEADER } from './auth/verify.ts';
+import { PURPOSE_HEADER, type Refusal } from './auth/verify.ts';
 import { loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
 import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
 import { refusalEntry } from './audit/refusal.ts';
+import { parseOptions, queryLimits } from './limits/armor.ts';
+import { fieldPermissionPlugin, permissionIndex } from './auth/enforce.ts';
+import { createRateLimiter } from './limits/rate.ts';
+import { sendRefusal } from './auth/middleware.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -102,16 +106,23 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const httpServer = http.createServer(app);
   const openUi = config.mode !== 'production';
   const audit = await openAuditStore(config.audit);
+  const limits = queryLimits(config.limits);
+  const sdl = supergraphSdl ?? readSupergraph();
   const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, await loadGatewayKey(config.gatewayKeyFile), supergraphSdl),
+    gateway: createGateway(config, await loadGatewayKey(config.gatewayKeyFile), sdl),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), auditPlugin(audit)],
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: parseOptions(config.limits),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
+  const rateLimit = createRateLimiter(config.ratePerMinute);
+  const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {});
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -135,7 +146,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.use(
     '/graphql',
     assignRequestId,
-    requireIdentity(authenticate, (req, res, refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {})),
+    requireIdentity(authenticate, auditRefusal),
+    async (req, res, next) => {
+      const identity = (res.locals as RequestLocals).identity!;
+      const refusal = rateLimit(identity.userId);
+      if (!refusal) return next();
+      const withClaims = { ...refusal, claims: { userId: identity.userId, ori: identity.ori, roles: identity.roles, purpose: identity.purpose } };
+      auditRefusal(req, res, withClaims).then(() => sendRefusal(res, withClaims), next);
+    },
     express.json({ limit: config.bodyLimit }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
@@ -144,7 +162,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       },
     }),
   );
-  app.use(bodyErrors);
+  // A body over the limit is a refused request too (AU-2): audited before the 413.
+  app.use('/graphql', (error: { type?: string }, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const identity = (res.locals as RequestLocals).identity;
+    if (error.type !== 'entity.too.large' || !identity) return next(error);
+    auditRefusal(req, res, { status: 413, code: 'BAD_REQUEST', reason: 'body-too-large', message: '', claims: { userId: identity.userId, ori: identity.ori, roles: identity.roles, purpose: identity.purpose } })
+      .then(() => next(error), next);
+  });
+  app.use(bodyErrors(config.bodyLimit));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -182,17 +207,17 @@ async function graphiqlHeaders(config: GatewayConfig): Promise<Record<string, st
 }
 
 // Private: a body that is not JSON, or too large, gets a GraphQL-shaped 4xx, never a stack trace.
-function bodyErrors(error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+const bodyErrors = (bodyLimit: string) => (error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction): void => {
   if (res.headersSent) return next(error);
   if (error.type === 'entity.parse.failed') {
     res.status(400).json({ errors: [{ message: 'Request body is not valid JSON; expected {"query": "...", "variables": {...}}', extensions: { code: 'BAD_REQUEST' } }] });
   } else if (error.type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: 'Request body is too large', extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(413).json({ errors: [{ message: `Request body is too large; expected at most ${bodyLimit}`, extensions: { code: 'BAD_REQUEST' } }] });
   } else {
     logger.error({ err: error }, 'unhandled gateway error');
     res.status(error.status && error.status < 500 ? error.status : 500).json({ errors: [{ message: 'Request failed', extensions: { code: error.status && error.status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   }
-}
+};
 
 async function subgraphReady(graphqlUrl: string): Promise<boolean> {
   try {

@@ -63,6 +63,10 @@ async function shutdown(code: number): Promise<void> {
 }
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
+// However this process ends, it takes its subgraph processes with it.
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+});
 
 async function waitReady(name: string, url: string): Promise<void> {
   const deadline = Date.now() + 120_000;

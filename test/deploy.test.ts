@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import Ajv2019 from 'ajv/dist/2019.js';
-import { ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -52,12 +52,21 @@ describe('docker-compose.yml', () => {
       for (const dependency of Object.keys(service.depends_on ?? {})) assert.ok(services[dependency], `${name} depends on missing ${dependency}`);
     }
     assert.equal(services.seed.restart, 'no');
-    for (const entry of SUBGRAPHS) {
+    for (const entry of AGENCY_SUBGRAPHS) {
       assert.equal(services[entry.name].depends_on.seed.condition, 'service_completed_successfully');
       assert.match(services[entry.name].environment[entry.databaseSetting], entry.name === 'public-safety' ? /^mysql:\/\/.+@mariadb:/ : /^postgres:\/\/.+@postgres:/);
+    }
+    for (const entry of SUBGRAPHS) {
       assert.match(services.gateway.environment[entry.urlSetting], new RegExp(`^http://${entry.name}:${entry.defaultPort}/graphql$`));
       assert.equal(services.gateway.depends_on[entry.name].condition, 'service_healthy');
     }
     assert.equal(services.gateway.environment.APOLLO_TELEMETRY_DISABLED, '1');
+  });
+
+  it('runs tracking without a database: no database settings, nothing to wait for but its own start', () => {
+    const tracking = services.tracking;
+    assert.deepEqual(Object.keys(tracking.environment).filter((name) => name.endsWith('_DATABASE_URL')), []);
+    assert.equal(tracking.depends_on, undefined);
+    assert.match(tracking.healthcheck.test.join(' '), /127\.0\.0\.1:4004\/ready/);
   });
 });

@@ -11,6 +11,9 @@ import pg from 'pg';
 import { loadGatewayConfig } from '../gateway/config.ts';
 import { startGateway } from '../gateway/server.ts';
 import { freshPostgresDatabase } from './support/databases.ts';
+import type { RunningGateway } from '../gateway/server.ts';
+import { issueDevToken, loadDevKey } from '../gateway/auth/dev-key.ts';
+import { loadOrCreateKeyFile, type KeyFile } from '../subgraphs/shared/keys.ts';
 import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -189,6 +192,7 @@ describe('security suite', function () {
         profile: ['query Profile($sid: ID!) { offender(sid: $sid) { sid name { last } custody { status } } }', { sid }, {}],
         'aliased, no sid selected': [`query Hidden { a: offender(sid: "${other}") { n: name { last } } }`, {}, {}],
         'bad input': ['query Bad { courtCase(docketNumber: "nonsense") { status } }', {}, {}],
+        'alias bomb': [`query Bomb($sid: ID!) { ${Array.from({ length: 16 }, (_, n) => `a${n}: offender(sid: $sid) { sid }`).join(' ')} }`, { sid }, {}],
         'no token': [PROFILE, { sid }, { authorization: '' }],
         'lapsed certification': [PROFILE, { sid }, { authorization: `Bearer ${await stack.token({ user: 'lapsed-user', certifiedUntil: new Date('2026-01-15T00:00:00Z') })}` }],
       };
@@ -204,6 +208,7 @@ describe('security suite', function () {
         profile: { ...base, event: 'operation', operationName: 'Profile', subgraphs: ['correction', 'public-safety'], sids: [sid], outcome: 'ok', reason: null, variables: { sid }, hashed: true },
         'aliased, no sid selected': { ...base, event: 'operation', operationName: 'Hidden', subgraphs: ['public-safety'], sids: [other], outcome: 'ok', reason: null, variables: {}, hashed: true },
         'bad input': { ...base, event: 'operation', operationName: 'Bad', subgraphs: ['judicial'], sids: [], outcome: 'error', reason: 'BAD_USER_INPUT', variables: {}, hashed: true },
+        'alias bomb': { ...base, event: 'operation', operationName: 'Bomb', subgraphs: [], sids: [], outcome: 'refused', reason: 'QUERY_LIMIT_EXCEEDED', variables: { sid }, hashed: true },
         'no token': { event: 'refused', user: null, ori: null, purpose: null, operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '401 no-token', variables: null, hashed: false, clientAddress: '127.0.0.1' },
         'lapsed certification': { ...base, user: 'lapsed-user', event: 'refused', operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '403 certification-lapsed', variables: null, hashed: false },
       });
@@ -263,6 +268,96 @@ describe('security suite', function () {
         await client.end();
         await gateway.stop();
       }
+    });
+  });
+
+  describe('hardened queries (SC-5, SI-10)', () => {
+    it('refuses alias, depth, token, directive and cost bombs and oversized bodies before any subgraph is called', async () => {
+      const nest = (depth: number): string => (depth === 0 ? 'sid' : `courtCases(first: 1) { edges { node { offender { ${nest(depth - 1)} } } } }`);
+      const bombs: Record<string, string> = {
+        'alias bomb (40 aliases)': `query A($sid: ID!) { ${Array.from({ length: 40 }, (_, n) => `a${n}: offender(sid: $sid) { sid }`).join(' ')} }`,
+        'depth bomb (offender → cases → offender …)': `query D($sid: ID!) { offender(sid: $sid) { ${nest(4)} } }`,
+        'token bomb (3000 tokens)': `query T($sid: ID!) { offender(sid: $sid) { ${'sid '.repeat(3000)}} }`,
+        'directive bomb (30 directives)': `query R($sid: ID!) { offender(sid: $sid) { ${'sid @include(if: true) '.repeat(30)}} }`,
+        'cost bomb (every list, twice nested)': `query C { searchOffenders(lastName: "SMITH", first: 100) { edges { node { ${nest(2)} arrests { charges { statute } } aliases { last } } } } }`,
+      };
+      const before = statements(stack);
+      const got: Record<string, string> = {};
+      const show = (answer: { status: number; body: any }) => `${answer.status} ${answer.body.errors?.[0]?.extensions?.code} ${answer.body.data ? 'data' : 'no data'}: ${answer.body.errors?.[0]?.message}`;
+      for (const [name, query] of Object.entries(bombs)) got[name] = show(await stack.query(query, { sid }));
+      got['body over 100 kB'] = show(await stack.query(`query Big { offender(sid: "${sid}") { sid } } # ${'x'.repeat(120_000)}`));
+      assert.deepEqual(got, {
+        'alias bomb (40 aliases)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Aliases limit of 15 exceeded, found 40.',
+        'depth bomb (offender → cases → offender …)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query depth limit of 10 exceeded, found 18.',
+        'token bomb (3000 tokens)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Token limit of 2000 exceeded.',
+        'directive bomb (30 directives)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Directives limit of 20 exceeded, found 30.',
+        'cost bomb (every list, twice nested)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query Cost limit of 5000 exceeded, found 46476.904296875.',
+        'body over 100 kB': '413 BAD_REQUEST no data: Request body is too large; expected at most 100kb',
+      });
+      assert.equal(statements(stack), before, 'a refused query reached a store');
+    });
+
+    it('hides field suggestions and keeps CSRF prevention on', async () => {
+      const typo = await stack.query(`query { offender(sid: "${sid}") { nmae { last } } }`);
+      assert.doesNotMatch(typo.body.errors[0].message, /Did you mean|name/);
+      const base = stack.gateway.url;
+      const simple = await fetch(`${base}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization: stack.authHeaders.authorization, 'x-obts-purpose': 'C' } });
+      assert.equal(simple.status, 400);
+      assert.match(await simple.text(), /Cross-Site Request Forgery/);
+    });
+  });
+
+  describe('production mode (CM-7 least functionality)', () => {
+    let production: RunningGateway;
+    let idpKey: KeyFile;
+    before(async () => {
+      // A stand-in for the agency identity provider: its own key, issuer and audience.
+      idpKey = await loadOrCreateKeyFile(path.join(stack.dataDir, 'idp', 'key.json'), 'ct-idp-', 'test identity provider');
+      const jwksFile = path.join(stack.dataDir, 'idp', 'jwks.json');
+      writeFileSync(jwksFile, JSON.stringify({ keys: [...idpKey.publicJwks.keys, ...(await loadDevKey(stack.dataDir)).publicJwks.keys] }));
+      production = await startGateway({
+        ...loadGatewayConfig({ OBTS_MODE: 'production', OBTS_DATA_DIR: stack.dataDir, OBTS_AUTH_JWKS_FILE: jwksFile, OBTS_AUTH_ISSUER: 'https://idp.ct.example', OBTS_AUTH_AUDIENCE: 'obts', GATEWAY_RATE_LIMIT: '5' }),
+        port: 0,
+        subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.url])),
+      });
+    });
+    after(async () => {
+      await production?.stop();
+    });
+    const ask = async (query: string, headers: Record<string, string>) => {
+      const response = await fetch(production.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-obts-purpose': 'C', ...headers }, body: JSON.stringify({ query, variables: { sid } }) });
+      return { status: response.status, body: await response.json() as any, retryAfter: response.headers.get('retry-after') };
+    };
+
+    it('refuses the development key, introspection and GraphiQL; answers identity-provider tokens; limits requests per user', async () => {
+      const idpToken = await issueDevToken(idpKey, { user: 'prod-user', ori: 'CT0064200', roles: ['analyst'], certifiedUntil: new Date(Date.now() + 86_400_000), issuer: 'https://idp.ct.example' });
+      const devToken = await stack.token({ issuer: 'https://idp.ct.example' });
+      const base = production.url.replace(/\/graphql$/, '');
+      const got = {
+        'development key': outcomeOf(await ask(PROFILE, { authorization: `Bearer ${devToken}` })),
+        'identity provider token': outcomeOf(await ask(PROFILE, { authorization: `Bearer ${idpToken}` })),
+        introspection: outcomeOf(await ask('{ __schema { types { name } } }', { authorization: `Bearer ${idpToken}` })),
+        'GraphiQL page': (await fetch(`${base}/graphiql`)).status,
+        'GraphiQL assets': (await fetch(`${base}/graphiql/assets/graphiql.js`)).status,
+        health: (await fetch(`${base}/health`)).status,
+      };
+      assert.deepEqual(got, {
+        'development key': { status: 401, code: 'UNAUTHENTICATED', reason: 'unknown-key', data: false },
+        'identity provider token': { status: 200, data: true },
+        introspection: { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', data: false },
+        'GraphiQL page': 404,
+        'GraphiQL assets': 404,
+        health: 200,
+      });
+      // Two requests so far for prod-user; the limit is 5 a minute.
+      const statuses: number[] = [];
+      for (let n = 0; n < 4; n += 1) statuses.push((await ask(PROFILE, { authorization: `Bearer ${idpToken}` })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      const limited = await ask(PROFILE, { authorization: `Bearer ${idpToken}` });
+      assert.deepEqual(outcomeOf(limited), { status: 429, code: 'RATE_LIMITED', reason: 'rate-limited', data: false });
+      assert.ok(Number(limited.retryAfter) >= 1);
+      const last = (await production.audit.readAll()).at(-1)!;
+      assert.deepEqual([last.event, last.user, last.outcome, last.reason], ['refused', 'prod-user', 'refused', '429 rate-limited']);
     });
   });
 });

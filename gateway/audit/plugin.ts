@@ -5,7 +5,7 @@
 // fails, the answer is replaced by an error with no data (the data never leaves unaudited).
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { getOperationAST, Kind, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
 import { logger } from '../../subgraphs/shared/log.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuditEntry, AuditOutcome } from './record.ts';
@@ -57,7 +57,8 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     ori: context.identity.ori,
     roles: context.identity.roles,
     purpose: context.identity.purpose,
-    operationName: requestContext.operationName ?? request.operationName ?? null,
+    // After a validation failure Apollo has not named the operation yet; the document can.
+    operationName: requestContext.operationName ?? request.operationName ?? (requestContext.document ? getOperationAST(requestContext.document)?.name?.value : undefined) ?? null,
     documentHash: document === null ? null : sha256(document),
     variables: request.variables ?? null,
     subgraphs: [...context.subgraphsCalled].sort(),

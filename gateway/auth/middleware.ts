@@ -15,6 +15,7 @@ export interface RequestLocals {
 /** Sends a refusal: the status, a `WWW-Authenticate` challenge on 401, and `{ errors: [...] }`. */
 export function sendRefusal(res: express.Response, refusal: Refusal): void {
   if (refusal.status === 401) res.setHeader('WWW-Authenticate', `Bearer realm="obts", error="invalid_token", error_description="${refusal.reason}"`);
+  if (refusal.retryAfter) res.setHeader('Retry-After', String(refusal.retryAfter));
   res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, reason: refusal.reason } }] });
 }
 

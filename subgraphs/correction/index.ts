@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { startSubgraph } from '../shared/server.ts';
 import { logger } from '../shared/log.ts';
-import { dataDir, subgraphEntry } from '../../schema/subgraphs.ts';
+import { agencyEntry, dataDir } from '../../schema/subgraphs.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CorrectionContext } from './resolvers.ts';
 import { openCorrectionStore, type CorrectionStore } from './store/index.ts';
@@ -22,7 +22,7 @@ export const subgraph: SubgraphModule<CorrectionStore, CorrectionContext> = {
 export default subgraph;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const entry = subgraphEntry('correction');
+  const entry = agencyEntry('correction');
   const url = process.env[entry.databaseSetting];
   const store = await openCorrectionStore(url ? { url } : { pgliteDir: path.join(dataDir(), 'correction') });
   const running = await startSubgraph(subgraph, store, { port: Number(process.env[entry.portSetting] ?? entry.defaultPort) });

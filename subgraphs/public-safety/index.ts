@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { logger } from '../shared/log.ts';
 import { startSubgraph } from '../shared/server.ts';
-import { dataDir, SUBGRAPHS } from '../../schema/subgraphs.ts';
+import { agencyEntry, dataDir } from '../../schema/subgraphs.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type PublicSafetyContext } from './resolvers.ts';
 import { openPublicSafetyStore, type PublicSafetyStore } from './store/index.ts';
@@ -23,7 +23,7 @@ export const subgraph: SubgraphModule<PublicSafetyStore, PublicSafetyContext> = 
 export default subgraph;
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = SUBGRAPHS.find((s) => s.name === subgraph.name)!;
+  const entry = agencyEntry(subgraph.name);
   const url = process.env[entry.databaseSetting];
   const store = await openPublicSafetyStore(url ? { url } : { pgliteDir: path.join(dataDir(), subgraph.name) });
   const running = await startSubgraph(subgraph, store, { port: Number(process.env[entry.portSetting] ?? entry.defaultPort) });

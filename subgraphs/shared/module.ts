@@ -6,8 +6,19 @@ import type { Database, StoreLocation } from './db.ts';
 import type { OffenderStory } from '../../seed/story.ts';
 import type { Identity } from './identity.ts';
 
+/**
+ * What a subgraph's server needs of whatever backs it: a readiness answer and a way to
+ * close it. An agency store is one; the tracking subgraph, which keeps no data, has a
+ * handle whose ping always answers (subgraphs/tracking/index.ts).
+ */
+export interface StoreHandle {
+  /** Answers when the backing store does: for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** What every agency store offers besides its own queries. */
-export interface AgencyStore {
+export interface AgencyStore extends StoreHandle {
   /** The open database (query builder, engine, statement counter). */
   database: Database<any>;
   /** Creates the agency's legacy tables and indexes if they do not exist yet. */
@@ -18,9 +29,6 @@ export interface AgencyStore {
   countPeople(): Promise<number>;
   /** Removes every row (used before re-seeding). */
   clear(): Promise<void>;
-  /** Answers when the database does: for readiness probes. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** Per-request context every resolver receives. */
@@ -35,12 +43,12 @@ export interface BaseContext {
   identity?: Identity;
 }
 
-/** An agency subgraph: `{ name, typeDefs, resolvers, openStore, createContext }`. */
-export interface SubgraphModule<Store extends AgencyStore = AgencyStore, Context extends BaseContext = BaseContext> {
+/** A subgraph: `{ name, typeDefs, resolvers, openStore, createContext }`. */
+export interface SubgraphModule<Store extends StoreHandle = AgencyStore, Context extends BaseContext = BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<Context>;
-  /** Opens (and migrates) the agency store at a location. */
+  /** Opens (and migrates) the agency store at a location (a store-less subgraph ignores it). */
   openStore(location: StoreLocation): Promise<Store>;
   /** Builds the per-request context: fresh DataLoaders for every request. */
   createContext(store: Store, base: BaseContext): Context;

@@ -10,10 +10,11 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
-import type { AgencyStore, BaseContext, SubgraphModule } from './module.ts';
+import type { BaseContext, StoreHandle, SubgraphModule } from './module.ts';
 import type { Identity } from './identity.ts';
 import { logger } from './log.ts';
 import { createTrustVerifier, trustFromEnv, type TrustSource } from './trust.ts';
+import { enforceFieldPermissions } from './permissions.ts';
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -24,9 +25,11 @@ export interface RunningSubgraph {
 }
 
 /** Builds the Apollo server for a subgraph module (no HTTP); tests use executeOperation. */
-export function buildSubgraphServer<S extends AgencyStore, C extends BaseContext>(module: SubgraphModule<S, C>): ApolloServer<C> {
+export function buildSubgraphServer<S extends StoreHandle, C extends BaseContext>(module: SubgraphModule<S, C>): ApolloServer<C> {
+  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]);
+  enforceFieldPermissions(schema); // @obtsPermission fields check the gateway-signed identity (permissions.ts)
   return new ApolloServer<C>({
-    schema: buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as any }]),
+    schema,
     formatError: (formatted, error) => maskError(module.name, formatted, error),
     includeStacktraceInErrorResponses: false,
     // Subgraph traces would only feed Apollo's usage reporting, which OBTS never sends.
@@ -45,7 +48,7 @@ export function maskError(source: string, formatted: GraphQLFormattedError, erro
 }
 
 /** Starts a subgraph over HTTP on `port` (0 picks a free one) bound to `host`. */
-export async function startSubgraph<S extends AgencyStore, C extends BaseContext>(
+export async function startSubgraph<S extends StoreHandle, C extends BaseContext>(
   module: SubgraphModule<S, C>,
   store: S,
   options: { port?: number; host?: string; trust?: TrustSource } = {},

@@ -13,7 +13,7 @@ import type { StoreLocation } from '../../subgraphs/shared/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
-import { SUBGRAPHS } from '../../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../../schema/subgraphs.ts';
 import { freshMysqlDatabase, freshPostgresDatabase } from './databases.ts';
 import { issueDevToken, loadDevKey, type DevTokenClaims } from '../../gateway/auth/dev-key.ts';
 import { gatewayKeyFile, loadGatewayKey } from '../../subgraphs/shared/trust.ts';
@@ -66,7 +66,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const engines = options.engines ?? 'embedded';
   const stores: Record<string, AgencyStore> = {};
   const subgraphs: Record<string, RunningSubgraph> = {};
-  for (const entry of SUBGRAPHS) {
+  for (const entry of AGENCY_SUBGRAPHS) {
     stores[entry.name] = await MODULES[entry.name].openStore(await locationFor(entry.name, engines, options.tag ?? 'stack'));
   }
   if (options.populate) await options.populate(stores);
@@ -74,12 +74,14 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   // The gateway and the subgraphs share the gateway's signing key (subgraphs/shared/trust.ts).
   const dataDir = options.env?.OBTS_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'obts-stack-'));
   const gatewayKey = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: dataDir, ...options.env }));
-  for (const entry of SUBGRAPHS) subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name], { port: 0, trust: { jwks: gatewayKey.publicJwks } });
+  // Tracking has no store: its module hands out a handle that is always ready.
+  for (const entry of SUBGRAPHS) subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name] ?? await MODULES[entry.name].openStore({}), { port: 0, trust: { jwks: gatewayKey.publicJwks } });
   const devKey = await loadDevKey(dataDir);
   const token = (claims: Partial<DevTokenClaims> = {}) => issueDevToken(devKey, { ...DEFAULT_USER, ...claims });
   const authHeaders = { authorization: `Bearer ${await token()}`, 'x-obts-purpose': 'C' };
   const config = {
-    ...loadGatewayConfig({ OBTS_DATA_DIR: dataDir, ...options.env }),
+    // No per-user rate limit unless asked: tests and the benchmark drive one user far faster than a person.
+    ...loadGatewayConfig({ OBTS_DATA_DIR: dataDir, GATEWAY_RATE_LIMIT: '0', ...options.env }),
     port: 0,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.url])),
   };

@@ -86,6 +86,7 @@ export function expectedWarrants(story: OffenderStory, erased: Set<string>, cour
     court: { code: w.court, name: courtNames.get(w.court) ?? null },
     docketNumber: w.docketNumber,
     bondAmount: w.bondAmount,
+    recordLastUpdated: new Date(w.lastUpdated).toISOString(),
   })).sort(byNewest((w) => w.issuedDate, (w) => w.warrantNumber));
 }
 
@@ -102,6 +103,7 @@ export function expectedOrders(story: OffenderStory, erased: Set<string>, courtN
     court: { code: o.court, name: courtNames.get(o.court) ?? null },
     docketNumber: o.docketNumber,
     conditions: o.conditions,
+    recordLastUpdated: new Date(o.lastUpdated).toISOString(),
   })).sort(byNewest((o) => o.issuedDate, (o) => o.orderNumber));
 }
 
@@ -121,7 +123,7 @@ export function expectedProbation(story: OffenderStory, erased: Set<string>) {
   return story.probations.filter((p) => !erased.has(p.docketNumber)).map((p) => ({
     caseNumber: p.caseNumber, sid: story.person.sid, docketNumber: p.docketNumber, status: p.status, startDate: p.startDate,
     scheduledEndDate: p.scheduledEndDate, endDate: p.endDate, officer: p.officer, office: p.office, conditions: p.conditions,
-    violations: p.violations,
+    violations: p.violations, recordLastUpdated: new Date(p.lastUpdated).toISOString(),
   })).sort(byNewest((p) => p.startDate, (p) => p.caseNumber));
 }
 

@@ -20,6 +20,8 @@ export interface ProtectiveOrderRecord {
   court: CourtRecord;
   docketNumber: string | null;
   conditions: string[];
+  /** When POR last changed the order (ISO 8601 UTC). */
+  recordLastUpdated: string;
 }
 
 /** A person an order protects. */
@@ -35,7 +37,7 @@ export interface ProtectedPersonRecord {
 function selectOrders(db: Kysely<JudicialDb>) {
   return db.selectFrom('por.prot_ord as o')
     .leftJoin('ccms.crt_loc_ref as r', 'r.crt_loc', 'o.crt_loc')
-    .select(['o.ord_no', 'o.sid_no', 'o.ord_typ_cd', 'o.iss_dt', 'o.exp_dt', 'o.mod_dt', 'o.vac_dt', 'o.crt_loc', 'r.crt_nm', 'o.dkt_no'])
+    .select(['o.ord_no', 'o.sid_no', 'o.ord_typ_cd', 'o.iss_dt', 'o.exp_dt', 'o.mod_dt', 'o.vac_dt', 'o.crt_loc', 'r.crt_nm', 'o.dkt_no', 'o.last_chg_ts'])
     .select((eb) => jsonArrayFrom(
       eb.selectFrom('por.ord_cond as c').select('c.cond_txt').whereRef('c.ord_no', '=', 'o.ord_no').orderBy('c.cond_seq'),
     ).as('conds'))
@@ -56,6 +58,7 @@ function toOrder(row: OrderRow): ProtectiveOrderRecord {
     court: { code: row.crt_loc, name: row.crt_nm },
     docketNumber: row.dkt_no === null ? null : code.canonicalDocket(row.dkt_no),
     conditions: row.conds.map((c) => c.cond_txt),
+    recordLastUpdated: code.isoTimestamp(row.last_chg_ts),
   };
 }
 

@@ -32,6 +32,8 @@ export interface ProbationRecord {
   office: string;
   conditions: string[];
   violations: Array<{ date: string; description: string }>;
+  /** When PCMS last changed the case (ISO 8601 UTC). */
+  recordLastUpdated: string;
 }
 
 /** Tickets of these SIDs, newest violation date first. */
@@ -58,7 +60,7 @@ export async function infractionsBySids(db: Kysely<JudicialDb>, sids: readonly s
 export async function probationBySids(db: Kysely<JudicialDb>, sids: readonly string[]): Promise<ProbationRecord[]> {
   if (sids.length === 0) return [];
   const rows = await db.selectFrom('pcms.prob_case as p')
-    .select(['p.prob_case_no', 'p.sid_no', 'p.dkt_no', 'p.prob_stat_cd', 'p.strt_dt', 'p.sched_end_dt', 'p.end_dt', 'p.po_nm', 'p.ofc_nm'])
+    .select(['p.prob_case_no', 'p.sid_no', 'p.dkt_no', 'p.prob_stat_cd', 'p.strt_dt', 'p.sched_end_dt', 'p.end_dt', 'p.po_nm', 'p.ofc_nm', 'p.last_chg_ts'])
     .select((eb) => [
       jsonArrayFrom(
         eb.selectFrom('pcms.prob_cond as c').select('c.cond_txt').whereRef('c.prob_case_no', '=', 'p.prob_case_no').orderBy('c.cond_seq'),
@@ -83,5 +85,6 @@ export async function probationBySids(db: Kysely<JudicialDb>, sids: readonly str
     office: row.ofc_nm,
     conditions: row.conds.map((c) => c.cond_txt),
     violations: row.viols.map((v) => ({ date: v.viol_dt, description: v.viol_desc })),
+    recordLastUpdated: code.isoTimestamp(row.last_chg_ts),
   }));
 }

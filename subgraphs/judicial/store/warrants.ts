@@ -18,6 +18,8 @@ export interface WarrantRecord {
   court: CourtRecord;
   docketNumber: string;
   bondAmount: number;
+  /** When PRAWN last changed the warrant (ISO 8601 UTC). */
+  recordLastUpdated: string;
 }
 
 /** Filters of the statewide warrant search (already validated). */
@@ -37,7 +39,7 @@ export type WarrantKey = [issuedDate: string, warrantNumber: string];
 function selectWarrants(db: Kysely<JudicialDb>) {
   return db.selectFrom('prawn.wrnt as w')
     .leftJoin('ccms.crt_loc_ref as r', 'r.crt_loc', 'w.crt_loc')
-    .select(['w.wrnt_no', 'w.sid_no', 'w.wrnt_typ_cd', 'w.wrnt_stat_cd', 'w.iss_dt', 'w.clsd_dt', 'w.crt_loc', 'r.crt_nm', 'w.dkt_no', 'w.bond_amt'])
+    .select(['w.wrnt_no', 'w.sid_no', 'w.wrnt_typ_cd', 'w.wrnt_stat_cd', 'w.iss_dt', 'w.clsd_dt', 'w.crt_loc', 'r.crt_nm', 'w.dkt_no', 'w.bond_amt', 'w.last_chg_ts'])
     .where((eb) => docketNotErased(eb, 'w.dkt_no'));
 }
 
@@ -54,6 +56,7 @@ function toWarrant(row: WarrantRow): WarrantRecord {
     court: { code: row.crt_loc, name: row.crt_nm },
     docketNumber: code.canonicalDocket(row.dkt_no),
     bondAmount: row.bond_amt,
+    recordLastUpdated: code.isoTimestamp(row.last_chg_ts),
   };
 }
 

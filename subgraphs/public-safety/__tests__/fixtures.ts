@@ -79,6 +79,7 @@ export function expectedRegistration(story: OffenderStory) {
     compliant: r.compliant,
     lastVerifiedDate: r.lastVerifiedDate,
     homeAddress: { street: r.homeAddress.street.toUpperCase(), city: r.homeAddress.city.toUpperCase(), state: r.homeAddress.state, zip: r.homeAddress.zip },
+    recordLastUpdated: new Date(r.lastUpdated).toISOString(),
   };
 }
 

@@ -141,6 +141,7 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
         compliant: fromIndicator(row.COMPLY_IND),
         lastVerifiedDate: row.LAST_VERIF_DT,
         homeAddress: { street: row.ADDR_STREET, city: row.ADDR_CITY, state: row.ADDR_ST, zip: row.ADDR_ZIP },
+        recordLastUpdated: fromDb2Timestamp(row.LAST_UPD_TS),
       }));
     },
 

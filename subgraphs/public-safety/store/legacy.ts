@@ -54,6 +54,8 @@ export interface RegistrationRecord {
   compliant: boolean;
   lastVerifiedDate: string;
   homeAddress: { street: string; city: string; state: string; zip: string };
+  /** ISO 8601 UTC timestamp of SOR's last change. */
+  recordLastUpdated: string;
 }
 
 /** '2024-03-15' → '20240315'. */
