@@ -46,7 +46,7 @@ query NameSearch {
   {
     title: 'Court case by docket number',
     query: `query CaseByDocket {
-  courtCase(docketNumber: "H15N-CR85-0000048-S") {
+  courtCase(docketNumber: "H15N-CR18-0000048-S") {
     docketNumber court { name } status
     charges { count statute description plea dispositionCode }
     offender { sid name { last first } }

@@ -1,0 +1,54 @@
+// GraphiQL for trainers, in a real browser (Debian's Chromium, driven by playwright-core):
+// the page loads offline from the gateway alone, opens with the example operations, and
+// running the first example returns an offender from the subgraphs.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { generateStories } from '../seed/generate.ts';
+import { startStack, type Stack } from './support/stack.ts';
+import { ROOT } from '../schema/subgraphs.ts';
+import { EXAMPLES } from '../gateway/graphiql/examples.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('GraphiQL in a real browser', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium is required at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
+    stack = await startStack(generateStories({ offenders: 50, seed: 1 }), { tag: 'graphiql' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('loads offline, shows the examples and runs the profile query', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    const base = stack.gateway.url.replace(/\/graphql$/, '');
+    await page.goto(`${base}/graphiql`);
+    await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+    assert.match(await page.locator('#banner').innerText(), /Synthetic data only/);
+    // One tab per example operation.
+    assert.equal(await page.locator('.graphiql-tab').count(), EXAMPLES.length);
+    await page.locator('.graphiql-tab').first().click();
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForFunction(() => /"offender"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    const result = await page.locator('.result-window').innerText();
+    assert.match(result, /"sid": "000100007"/);
+    assert.doesNotMatch(result, /"errors"/);
+    mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, '.scratch/graphiql.png') });
+    // Everything came from the gateway itself: no CDN, nothing off this machine.
+    for (const url of requested) assert.match(url, /^(http:\/\/127\.0\.0\.1:\d+\/|data:|blob:)/, url);
+  });
+});
