@@ -36,7 +36,23 @@ export const SEARCH_QUERY = `query Search($lastName: String!) {
   }
 }`;
 
+/** The same search with each offender's tracking status and last 20 timeline events (issue 4). */
+export const TRACKING_QUERY = `query Tracking($lastName: String!) {
+  searchOffenders(lastName: $lastName, first: 25) {
+    edges { node {
+      sid name { last first }
+      trackingStatus {
+        stage custodyBasis since summary basis { system key lastUpdated }
+        overlays { kind since summary record { system key } }
+        cases { docketNumber stage since } activeCaseCount contradictions { kind summary } unavailableSources lastSourceChange
+      }
+      timeline(first: 20, order: NEWEST_FIRST) { totalCount edges { node { date kind summary docketNumber source { system key lastUpdated } } } }
+    } }
+  }
+}`;
+
 export const SCENARIOS: Scenario[] = [
   { name: 'full profile (3 agencies, 10 systems)', request: (story) => ({ query: PROFILE_QUERY, variables: { sid: story.person.sid } }) },
   { name: 'search 25 + cases, warrants, custody', request: (story) => ({ query: SEARCH_QUERY, variables: { lastName: story.person.name.last } }) },
+  { name: 'search 25 + tracking status, last 20 events', request: (story) => ({ query: TRACKING_QUERY, variables: { lastName: story.person.name.last } }) },
 ];

@@ -25,7 +25,7 @@ import { createAuthenticator } from './auth/verify.ts';
 import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
 import { issueDevToken, loadDevKey } from './auth/dev-key.ts';
 import { PURPOSE_HEADER, type Refusal } from './auth/verify.ts';
-import { loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import { GATEWAY_JWKS_PATH, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
 import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
@@ -108,8 +108,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const audit = await openAuditStore(config.audit);
   const limits = queryLimits(config.limits);
   const sdl = supergraphSdl ?? readSupergraph();
+  const gatewayKey = await loadGatewayKey(config.gatewayKeyFile);
   const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, await loadGatewayKey(config.gatewayKeyFile), sdl),
+    gateway: createGateway(config, gatewayKey, sdl),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
@@ -117,6 +118,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: parseOptions(config.limits),
+    // Order matters: the permission cut rewrites the query before the audit adds its hidden
+    // SID selections, and marks refused fields before the audit records the answer.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
   });
   await server.start();
@@ -124,6 +127,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const rateLimit = createRateLimiter(config.ratePerMinute);
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {});
 
+  // The public half of the subgraph-signing key, for subgraphs on other hosts (OBTS_GATEWAY_JWKS_URL).
+  app.get(GATEWAY_JWKS_PATH, (_req, res) => {
+    res.json(gatewayKey.publicJwks);
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

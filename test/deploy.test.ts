@@ -63,6 +63,12 @@ describe('docker-compose.yml', () => {
     assert.equal(services.gateway.environment.APOLLO_TELEMETRY_DISABLED, '1');
   });
 
+  it('lets subgraphs trust the gateway\'s key and keeps the audit log in PostgreSQL', () => {
+    for (const entry of SUBGRAPHS) assert.equal(services[entry.name].environment.OBTS_GATEWAY_JWKS_URL, 'http://gateway:4000/.well-known/obts-gateway-jwks.json', entry.name);
+    assert.match(services.gateway.environment.AUDIT_DATABASE_URL, /^postgres:\/\/.+@postgres:5432\/obts_audit$/);
+    assert.match(readFileSync(path.join(ROOT, 'deploy/postgres-init.sql'), 'utf8'), /CREATE DATABASE obts_audit;/);
+  });
+
   it('runs tracking without a database: no database settings, nothing to wait for but its own start', () => {
     const tracking = services.tracking;
     assert.deepEqual(Object.keys(tracking.environment).filter((name) => name.endsWith('_DATABASE_URL')), []);

@@ -14,6 +14,10 @@ import { freshPostgresDatabase } from './support/databases.ts';
 import type { RunningGateway } from '../gateway/server.ts';
 import { issueDevToken, loadDevKey } from '../gateway/auth/dev-key.ts';
 import { loadOrCreateKeyFile, type KeyFile } from '../subgraphs/shared/keys.ts';
+import { GATEWAY_JWKS_PATH, gatewayKeyFile, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import { startSubgraph } from '../subgraphs/shared/server.ts';
+import { MODULES } from '../subgraphs/index.ts';
+import { PERMISSIONS } from '../gateway/auth/policy.ts';
 import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -41,7 +45,9 @@ describe('security suite', function () {
   let sid: string;
 
   before(async () => {
-    stories = generateStories({ offenders: 40, seed: 3 });
+    // 40 offenders, plus one whose story touches every protected field class (registration
+    // address, protected persons, parole case notes).
+    stories = [...generateStories({ offenders: 40, seed: 3 }), ...generateStories({ offenders: 1, seed: 3, start: 742 })];
     sid = stories[5].person.sid;
     stack = await startStack(stories);
   });
@@ -173,6 +179,26 @@ describe('security suite', function () {
     });
   });
 
+  describe('subgraph trust across hosts (OBTS_GATEWAY_JWKS_URL)', () => {
+    it('a subgraph that fetches the gateway\'s published key set accepts its calls and refuses others', async () => {
+      const base = stack.gateway.url.replace(/\/graphql$/, '');
+      const published = await (await fetch(`${base}${GATEWAY_JWKS_PATH}`)).json() as { keys: Array<Record<string, unknown>> };
+      assert.deepEqual(published.keys.map((key) => [key.kty, key.alg, 'd' in key]), [['EC', 'ES256', false]], 'the published set must hold the public key only');
+      const remote = await startSubgraph(MODULES.correction, stack.stores.correction, { port: 0, trust: { jwksUrl: `${base}${GATEWAY_JWKS_PATH}` } });
+      try {
+        const key = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: stack.dataDir }));
+        const identity = { userId: 'remote', ori: 'CT0000000', roles: ['analyst'], permissions: ['omis:read'], purpose: 'C' as const, requestId: 'remote-probe' };
+        const ask = async (authorization?: string) => {
+          const response = await fetch(remote.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+          return { status: response.status, ok: Boolean(((await response.json()) as any).data?._service?.sdl) };
+        };
+        assert.deepEqual({ signed: await ask(`Bearer ${await signSubgraphToken(key, identity, 'correction')}`), unsigned: await ask() }, { signed: { status: 200, ok: true }, unsigned: { status: 401, ok: false } });
+      } finally {
+        await remote.stop();
+      }
+    });
+  });
+
   describe('audit (AU-2, AU-3, AU-9)', () => {
     const run = promisify(execFile);
     /** Runs `npm run audit -- …` (the script itself) against an audit log file. */
@@ -188,10 +214,12 @@ describe('security suite', function () {
 
     it('writes one record per operation and per refusal, with who, why, what, which agencies and which offenders', async () => {
       const other = stories[9].person.sid;
+      const openCase = stories.flatMap((story) => story.cases.filter((c) => !c.erased).map((c) => ({ sid: story.person.sid, docket: c.docketNumber })))[0];
       const tries: Record<string, [string, Record<string, unknown>, Record<string, string>]> = {
         profile: ['query Profile($sid: ID!) { offender(sid: $sid) { sid name { last } custody { status } } }', { sid }, {}],
         'aliased, no sid selected': [`query Hidden { a: offender(sid: "${other}") { n: name { last } } }`, {}, {}],
         'bad input': ['query Bad { courtCase(docketNumber: "nonsense") { status } }', {}, {}],
+        'a person shown without the SID': ['query Case($d: ID!) { courtCase(docketNumber: $d) { status offender { name { last } } } }', { d: openCase.docket }, {}],
         'alias bomb': [`query Bomb($sid: ID!) { ${Array.from({ length: 16 }, (_, n) => `a${n}: offender(sid: $sid) { sid }`).join(' ')} }`, { sid }, {}],
         'no token': [PROFILE, { sid }, { authorization: '' }],
         'lapsed certification': [PROFILE, { sid }, { authorization: `Bearer ${await stack.token({ user: 'lapsed-user', certifiedUntil: new Date('2026-01-15T00:00:00Z') })}` }],
@@ -199,7 +227,8 @@ describe('security suite', function () {
       const got: Record<string, unknown> = {};
       for (const [name, [query, variables, headers]] of Object.entries(tries)) {
         const requestId = `audit-${name.replace(/\W+/g, '-')}`;
-        await stack.query(query, variables, { 'x-request-id': requestId, ...headers });
+        const answer = await stack.query(query, variables, { 'x-request-id': requestId, ...headers });
+        assert.doesNotMatch(JSON.stringify(answer.body), /_obtsAuditSid/, 'the hidden audit selection reached the client');
         const record = (await records()).find((candidate) => candidate.requestId === requestId);
         got[name] = record && { event: record.event, user: record.user, ori: record.ori, purpose: record.purpose, operationName: record.operationName, subgraphs: record.subgraphs, sids: record.sids, outcome: record.outcome, reason: record.reason, variables: record.variables, hashed: /^[0-9a-f]{64}$/.test(record.documentHash ?? ''), clientAddress: record.clientAddress };
       }
@@ -209,6 +238,7 @@ describe('security suite', function () {
         'aliased, no sid selected': { ...base, event: 'operation', operationName: 'Hidden', subgraphs: ['public-safety'], sids: [other], outcome: 'ok', reason: null, variables: {}, hashed: true },
         'bad input': { ...base, event: 'operation', operationName: 'Bad', subgraphs: ['judicial'], sids: [], outcome: 'error', reason: 'BAD_USER_INPUT', variables: {}, hashed: true },
         'alias bomb': { ...base, event: 'operation', operationName: 'Bomb', subgraphs: [], sids: [], outcome: 'refused', reason: 'QUERY_LIMIT_EXCEEDED', variables: { sid }, hashed: true },
+        'a person shown without the SID': { ...base, event: 'operation', operationName: 'Case', subgraphs: ['judicial', 'public-safety'], sids: [openCase.sid], outcome: 'ok', reason: null, variables: { d: openCase.docket }, hashed: true },
         'no token': { event: 'refused', user: null, ori: null, purpose: null, operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '401 no-token', variables: null, hashed: false, clientAddress: '127.0.0.1' },
         'lapsed certification': { ...base, user: 'lapsed-user', event: 'refused', operationName: null, subgraphs: [], sids: [], outcome: 'refused', reason: '403 certification-lapsed', variables: null, hashed: false },
       });
@@ -291,7 +321,7 @@ describe('security suite', function () {
         'depth bomb (offender → cases → offender …)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query depth limit of 10 exceeded, found 18.',
         'token bomb (3000 tokens)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Token limit of 2000 exceeded.',
         'directive bomb (30 directives)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Directives limit of 20 exceeded, found 30.',
-        'cost bomb (every list, twice nested)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query Cost limit of 5000 exceeded, found 46476.904296875.',
+        'cost bomb (every list, twice nested)': '400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query Cost limit of 25000 exceeded, found 46476.904296875.',
         'body over 100 kB': '413 BAD_REQUEST no data: Request body is too large; expected at most 100kb',
       });
       assert.equal(statements(stack), before, 'a refused query reached a store');
@@ -358,6 +388,58 @@ describe('security suite', function () {
       assert.ok(Number(limited.retryAfter) >= 1);
       const last = (await production.audit.readAll()).at(-1)!;
       assert.deepEqual([last.event, last.user, last.outcome, last.reason], ['refused', 'prod-user', 'refused', '429 rate-limited']);
+    });
+  });
+
+  describe('erased records, C.G.S. 54-142a (every path)', () => {
+    /** A token the gateway would sign for one subgraph call, for calling a subgraph directly. */
+    const gatewayToken = async (subgraph: string) => {
+      const key = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: stack.dataDir }));
+      return signSubgraphToken(key, { userId: 'suite', ori: 'CT0000000', roles: ['prosecutor'], permissions: Object.keys(PERMISSIONS), purpose: 'C', requestId: 'erased-probe' }, subgraph);
+    };
+    const direct = async (subgraph: string, query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(stack.subgraphs[subgraph].url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gatewayToken(subgraph)}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json() as Promise<any>;
+    };
+
+    it('never returns an erased docket: profile, searches, case lookup, entities', async () => {
+      const erased = stories.flatMap((story) => story.cases.filter((c) => c.erased).map((c) => ({ sid: story.person.sid, docket: c.docketNumber })));
+      assert.ok(erased.length >= 10, 'the sample has too few erased cases to prove anything');
+      const dockets = new Set(erased.map((entry) => entry.docket));
+      const leaks = (label: string, body: unknown) => [...dockets].filter((docket) => JSON.stringify(body).includes(docket)).map((docket) => `${label}: ${docket}`);
+      const found: string[] = [];
+      for (const sid of new Set(erased.map((entry) => entry.sid))) {
+        const profile = await stack.query(`query Erased($sid: ID!) { offender(sid: $sid) { sid
+          courtCases(first: 100) { totalCount edges { node { docketNumber } } } warrants { warrantNumber docketNumber } protectiveOrders { orderNumber docketNumber }
+          probation { caseNumber docketNumber } custody { inmateNumber docketNumber } sentences { docketNumber } parole { caseNumber } } }`, { sid });
+        assert.equal(profile.body.data?.offender?.sid, sid, JSON.stringify(profile.body.errors));
+        found.push(...leaks(`profile ${sid}`, profile.body));
+      }
+      const warrants = await stack.query('query Search { warrants(first: 100) { edges { node { warrantNumber docketNumber } } } }');
+      assert.ok(!warrants.body.errors, JSON.stringify(warrants.body.errors));
+      found.push(...leaks('warrant search', warrants.body));
+      for (let year = 2000; year <= 2026; year += 1) {
+        const releases = await stack.query('query Releases($from: String!, $to: String!) { releases(from: $from, to: $to, first: 100) { edges { node { inmateNumber docketNumber } } } }', { from: `${year}-01-01`, to: `${year}-12-31` });
+        assert.ok(!releases.body.errors, JSON.stringify(releases.body.errors));
+        found.push(...leaks(`releases ${year}`, releases.body));
+      }
+      const lookups: Record<string, unknown> = {};
+      for (const { docket } of erased) {
+        lookups[docket] = (await stack.query('query Lookup($docket: ID!) { courtCase(docketNumber: $docket) { docketNumber status } }', { docket })).body.data?.courtCase;
+        lookups[`${docket} without hyphens`] = (await stack.query('query Lookup($docket: ID!) { courtCase(docketNumber: $docket) { docketNumber } }', { docket: docket.replace(/-/g, '') })).body.data?.courtCase;
+      }
+      assert.deepEqual(Object.values(lookups).filter((value) => value !== null), [], 'a case lookup returned an erased docket');
+      const representations = erased.map((entry) => ({ __typename: 'CourtCase', docketNumber: entry.docket }));
+      const judicial = await direct('judicial', 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on CourtCase { docketNumber status offender { sid } } } }', { r: representations });
+      const correction = await direct('correction', 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on CourtCase { docketNumber correctionalSentence { docketNumber } } } }', { r: representations });
+      assert.ok(judicial.data?._entities && correction.data?._entities, JSON.stringify([judicial, correction]).slice(0, 600));
+      assert.deepEqual(judicial.data._entities.filter((entity: unknown) => entity !== null), [], 'judicial _entities returned an erased case');
+      assert.deepEqual(correction.data._entities.map((entity: any) => entity?.correctionalSentence ?? null).filter((value: unknown) => value !== null), [], 'correction disclosed a sentence of an erased case');
+      assert.deepEqual(found, []);
     });
   });
 });

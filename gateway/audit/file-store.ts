@@ -11,7 +11,13 @@ const STALE_LOCK_MS = 30_000;
 
 export async function openFileAuditStore(file: string): Promise<AuditStore> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  if (!existsSync(file)) {
+    closeSync(openSync(file, 'a', 0o600));
+    // The new directory entry must survive a crash too, not only the lines written later.
+    const directory = openSync(path.dirname(file), 'r');
+    fsyncSync(directory);
+    closeSync(directory);
+  }
   let queue: Promise<unknown> = Promise.resolve();
   // Private: one writer at a time within this process (the queue) and across processes (the lock file).
   const exclusive = <T>(work: () => T): Promise<T> => {

@@ -5,11 +5,12 @@
 // fails, the answer is replaced by an error with no data (the data never leaves unaudited).
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { getOperationAST, Kind, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { getOperationAST, Kind, print, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
 import { logger } from '../../subgraphs/shared/log.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuditEntry, AuditOutcome } from './record.ts';
 import type { AuditStore } from './store.ts';
+import { takeOffenderSids, withOffenderSids } from './subjects.ts';
 
 /** What the audit needs from the gateway context. */
 export interface AuditedContext {
@@ -28,12 +29,22 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation(requestContext) {
+          // Runs after the field-permission cut (its plugin is listed first); see subjects.ts.
+          const document = withOffenderSids(requestContext.schema, requestContext.document);
+          if (document === requestContext.document) return;
+          const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string; operation: unknown };
+          mutable.document = document;
+          mutable.operation = getOperationAST(document, requestContext.request.operationName);
+          mutable.queryHash = sha256(print(document));
+        },
         async willSendResponse(requestContext) {
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return; // incremental delivery is not enabled
           const result = response.body.singleResult;
+          const hidden = takeOffenderSids(result.data);
           try {
-            await store.append(operationEntry(requestContext, result.data, result.errors));
+            await store.append(operationEntry(requestContext, result.data, result.errors, hidden));
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId, store: store.describe }, 'audit write failed; answer withheld');
             response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_FAILED_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] } };
@@ -46,7 +57,7 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
 }
 
 // Private: the record for one operation.
-function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined): AuditEntry {
+function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined, hiddenSids: string[]): AuditEntry {
   const { contextValue: context, request } = requestContext;
   const document = request.query ?? null;
   return {
@@ -62,7 +73,7 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     documentHash: document === null ? null : sha256(document),
     variables: request.variables ?? null,
     subgraphs: [...context.subgraphsCalled].sort(),
-    sids: disclosedSids(requestContext, data),
+    sids: [...new Set([...disclosedSids(requestContext, data), ...hiddenSids])].sort(),
     outcome: outcomeOf(data, errors),
     reason: errors?.length ? [...new Set(errors.map((error) => String(error.extensions?.code ?? 'ERROR')))].join(',') : null,
     clientAddress: context.clientAddress,

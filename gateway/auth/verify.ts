@@ -15,8 +15,8 @@ export const PURPOSE_HEADER = 'x-obts-purpose';
 
 /** Why a request was refused; `reason` is a stable word for tests and the audit log. */
 export interface Refusal {
-  status: 401 | 403 | 413 | 429;
-  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'BAD_REQUEST';
+  status: 401 | 403 | 413 | 429 | 503;
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'BAD_REQUEST' | 'SERVICE_UNAVAILABLE';
   reason: string;
   message: string;
   /** Seconds until a rate-limited user may retry (429 only). */
@@ -83,6 +83,10 @@ function checkClaims(payload: JWTPayload, purposeHeader: string | undefined): Au
 
 // Private: jose's verification failures → a 401 a user can act on.
 function tokenError(error: unknown, settings: AuthSettings): AuthResult {
+  // The identity provider's key set could not be fetched: not the user's fault, try again later.
+  if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+    return { ok: false, refusal: { status: 503, code: 'SERVICE_UNAVAILABLE', reason: 'identity-provider-unavailable', message: 'The identity provider\'s keys could not be fetched, so the token cannot be checked; try again shortly' } };
+  }
   if (error instanceof errors.JWTExpired) return unauthenticated('token-expired', `Token expired at ${new Date(Number(error.payload.exp) * 1000).toISOString()}; sign in again for a new one`);
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return unauthenticated('wrong-issuer', `Token issuer is not trusted; expected "${settings.issuer}"`);

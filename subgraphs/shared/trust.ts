@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { dataDir } from '../../schema/subgraphs.ts';
 import { loadOrCreateKeyFile, readJwksFile, signingKey, SIGNING_ALG, type SigningKey } from './keys.ts';
 import { isPurposeCode, type Identity } from './identity.ts';
@@ -40,11 +40,18 @@ export function signSubgraphToken(key: SigningKey, identity: Identity, subgraph:
     .sign(key.privateKey);
 }
 
-/** Where a subgraph finds the gateway's public key set. */
-export type TrustSource = { jwks: JSONWebKeySet } | { jwksFile: string };
+/** Where the gateway publishes its public key set (no secret in it). */
+export const GATEWAY_JWKS_PATH = '/.well-known/obts-gateway-jwks.json';
 
-/** OBTS_GATEWAY_JWKS_FILE, else the public half of the gateway key file (same machine). */
+/** Where a subgraph finds the gateway's public key set. */
+export type TrustSource = { jwks: JSONWebKeySet } | { jwksFile: string } | { jwksUrl: string };
+
+/**
+ * OBTS_GATEWAY_JWKS_URL (the gateway's GATEWAY_JWKS_PATH: separate hosts or containers),
+ * else OBTS_GATEWAY_JWKS_FILE, else the public half of the gateway key file (same machine).
+ */
 export function trustFromEnv(env: NodeJS.ProcessEnv = process.env): TrustSource {
+  if (env.OBTS_GATEWAY_JWKS_URL) return { jwksUrl: env.OBTS_GATEWAY_JWKS_URL };
   return { jwksFile: env.OBTS_GATEWAY_JWKS_FILE || gatewayKeyFile(env) };
 }
 
@@ -60,6 +67,8 @@ export function createTrustVerifier(source: TrustSource, audience: string): (aut
   const keys = (): JWTVerifyGetKey | undefined => {
     if (keySet) return keySet;
     if ('jwks' in source) return (keySet = createLocalJWKSet(source.jwks));
+    // Fetched when first needed and again when a token names a key not yet seen (gateway restarted).
+    if ('jwksUrl' in source) return (keySet = createRemoteJWKSet(new URL(source.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 10_000 }));
     return existsSync(source.jwksFile) ? (keySet = createLocalJWKSet(readJwksFile(source.jwksFile))) : undefined;
   };
   return async (authorization) => {

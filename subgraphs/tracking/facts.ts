@@ -177,11 +177,12 @@ export function readFacts(rep: OffenderRepresentation): Facts {
   // MNI answers recordLastUpdated, arrests and registration in the same fetch: arrests
   // missing means DPS did not answer (or does not know the SID), so none of the three is known.
   const dpsAnswered = Array.isArray(rep.arrests);
-  const cases = rep.courtCases ? rep.courtCases.edges.map((edge) => edge.node) : list<CaseFact>(null, 'CCMS');
+  const arrests = list(rep.arrests, 'MNI', 'CCH', 'SOR');
+  const cases = list(rep.courtCases?.edges.map((edge) => edge.node), 'CCMS');
   return {
     sid: rep.sid,
     mniLastUpdated: rep.recordLastUpdated ?? null,
-    arrests: list(rep.arrests, 'MNI', 'CCH', 'SOR'),
+    arrests,
     registration: dpsAnswered ? rep.sexOffenderRegistration ?? null : null,
     cases,
     casesTruncated: rep.courtCases ? rep.courtCases.totalCount > cases.length : false,

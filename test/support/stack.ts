@@ -51,6 +51,8 @@ export interface StackOptions {
   tag?: string;
   /** Gateway settings (as environment variables). */
   env?: NodeJS.ProcessEnv;
+  /** A supergraph other than the committed one (tests of schema variants). */
+  supergraphSdl?: string;
   /** Fills the stores instead of writing `stories` in one go (the benchmark seeds in batches). */
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
 }
@@ -85,7 +87,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
     port: 0,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.url])),
   };
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, options.supergraphSdl);
   return {
     gateway, subgraphs, stores, dataDir, authHeaders, token,
     async query(query, variables, headers = {}) {

@@ -1,6 +1,8 @@
 // The token check alone: each way a token can be wrong, and what the user is told.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuthenticator, type AuthResult } from '../verify.ts';
@@ -85,5 +87,22 @@ describe('gateway/auth verify', () => {
     assert.equal(outcome(await authenticate(`Bearer ${await issueDevToken(devKey, USER)}`, 'C')), '401 unknown-key');
     const development = await createAuthenticator({ ...SETTINGS, jwksFile: file }, 'development', dir);
     assert.equal(outcome(await development(`Bearer ${await issueDevToken(devKey, USER)}`, 'C')), 'ok');
+  });
+
+  it('fetches the key set from a JWKS URL, and answers 503 while the identity provider is unreachable', async () => {
+    const server = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(devKey.publicJwks)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    const token = `Bearer ${await issueDevToken(devKey, USER)}`;
+    try {
+      const authenticate = await createAuthenticator({ ...SETTINGS, jwksUrl: url }, 'production', dir);
+      assert.equal(outcome(await authenticate(token, 'C')), '401 unknown-key', 'the development key is refused in production, even from a JWKS URL');
+      const development = await createAuthenticator({ ...SETTINGS, jwksUrl: url }, 'development', dir);
+      assert.equal(outcome(await development(token, 'C')), 'ok');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const unreachable = await createAuthenticator({ ...SETTINGS, jwksUrl: url }, 'development', dir);
+    assert.equal(outcome(await unreachable(token, 'C')), '503 identity-provider-unavailable');
   });
 });

@@ -19,7 +19,7 @@ const OFFENDER_FIELDS = `
   arrests { trackingNumber date arrestingAgencyOri arrestingAgencyName
     charges { sequence statute description ncicOffenseCode offenseClass courtDisposition { code date } } }
   sexOffenderRegistration { registrationNumber status registeredDate expirationDate compliant lastVerifiedDate
-    homeAddress { street city state zip } }`;
+    homeAddress { street city state zip } recordLastUpdated }`;
 
 function expectedFull(story: (typeof stories)[number]) {
   return {

@@ -80,3 +80,40 @@ export function registration(status: RegistrationFact['status'], extra: Partial<
     lastVerifiedDate: '2024-04-01', recordLastUpdated: STAMP, ...extra,
   };
 }
+
+/** A history as the gateway hands it over: the `_entities` representation with every required field. */
+export function representation(facts: Facts): Record<string, unknown> {
+  return {
+    __typename: 'Offender', sid: facts.sid, recordLastUpdated: facts.mniLastUpdated, arrests: facts.arrests,
+    sexOffenderRegistration: facts.registration,
+    courtCases: { totalCount: facts.cases.length + (facts.casesTruncated ? 1 : 0), edges: facts.cases.map((node) => ({ node })) },
+    warrants: facts.warrants, protectiveOrders: facts.orders, probation: facts.probation, custody: facts.custody, parole: facts.parole,
+  };
+}
+
+/** A life cycle through every agency: arrest, court, prison, parole, plus warrant, order, registry. */
+export function fullHistory() {
+  const kase = sentenced({ date: '2023-05-10', termDays: 1460 }, {
+    charges: [
+      { count: 1, description: 'Sexual assault 4th degree', plea: 'GUILTY', pleaDate: '2023-05-10', verdict: null, verdictDate: null, dispositionCode: 'CONVICTED', dispositionDate: '2023-05-10' },
+      { count: 2, description: 'Breach of peace', plea: 'NOT_GUILTY', pleaDate: '2023-01-03', verdict: null, verdictDate: null, dispositionCode: 'NOLLE', dispositionDate: '2023-05-10' },
+    ],
+  });
+  const stay = custody('PAROLED', {
+    releaseDate: '2024-02-01', releaseType: 'PAROLE',
+    movements: [
+      { date: '2023-05-10', reason: 'ADMISSION', fromFacility: null, toFacility: { code: 'HCC' } },
+      { date: '2023-06-20', reason: 'TRANSFER', fromFacility: { code: 'HCC' }, toFacility: { code: 'MWCI' } },
+      { date: '2024-02-01', reason: 'PAROLE', fromFacility: { code: 'MWCI' }, toFacility: { code: 'COMMUNITY' } },
+    ],
+  });
+  return history({
+    arrests: [arrest('CT2300000001', '2023-01-02')],
+    cases: [kase],
+    warrants: [warrant('SERVED')],
+    orders: [order('EXPIRED', { modifiedDate: '2023-03-03' })],
+    custody: [stay],
+    parole: [parole('ACTIVE')],
+    registration: registration('ACTIVE'),
+  });
+}

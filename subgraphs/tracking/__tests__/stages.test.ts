@@ -214,7 +214,7 @@ describe('tracking stage rules', () => {
       const status = trackingStatus(facts);
       assert.deepEqual(status.unavailableSources, ['CCMS', 'PRAWN', 'POR', 'PCMS']);
       assert.deepEqual([status.stage, status.custodyBasis], ['INCARCERATED', 'SENTENCED']);
-      assert.deepEqual(readFacts({ sid: '000100001' }).unavailable, ['CCMS', 'MNI', 'CCH', 'SOR', 'PRAWN', 'POR', 'PCMS', 'OMIS', 'PAROLE']);
+      assert.deepEqual(readFacts({ sid: '000100001' }).unavailable, ['MNI', 'CCH', 'SOR', 'CCMS', 'PRAWN', 'POR', 'PCMS', 'OMIS', 'PAROLE']);
     });
   });
 });

@@ -1,0 +1,57 @@
+// Subgraph trust alone: what a subgraph accepts from the gateway, and what it refuses.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import { createTrustVerifier, loadGatewayKey, signSubgraphToken } from '../trust.ts';
+import type { Identity } from '../identity.ts';
+import type { SigningKey } from '../keys.ts';
+
+const IDENTITY: Identity = { userId: 'jsmith', ori: 'CT0064200', roles: ['analyst'], permissions: ['omis:read'], purpose: 'C', requestId: 'req-1' };
+
+describe('subgraphs/shared trust', () => {
+  let dir: string;
+  let key: SigningKey;
+  let stranger: SigningKey;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'obts-trust-'));
+    key = await loadGatewayKey(path.join(dir, 'gateway.json'));
+    stranger = await loadGatewayKey(path.join(dir, 'stranger.json'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts a fresh gateway token once and hands over the identity it carries', async () => {
+    const verify = createTrustVerifier({ jwks: key.publicJwks }, 'correction');
+    const token = `Bearer ${await signSubgraphToken(key, IDENTITY, 'correction')}`;
+    assert.deepEqual(await verify(token), { ok: true, identity: IDENTITY });
+    assert.deepEqual(await verify(token), { ok: false, reason: 'replayed', message: 'gateway token already used; each subgraph call needs a fresh one' });
+  });
+
+  it('refuses tokens from another key, for another subgraph, expired, or without the claims it needs', async () => {
+    const verify = createTrustVerifier({ jwks: key.publicJwks }, 'correction');
+    const old = Math.floor(Date.now() / 1000) - 600;
+    const expired = await new SignJWT({ ori: 'CT0064200', purpose: 'C', rid: 'r' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer('obts-gateway')
+      .setAudience('correction').setSubject('jsmith').setIssuedAt(old).setExpirationTime(old + 30).setJti('j1').sign(key.privateKey);
+    const noPurpose = await new SignJWT({ ori: 'CT0064200', rid: 'r' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer('obts-gateway')
+      .setAudience('correction').setSubject('jsmith').setIssuedAt().setExpirationTime('30s').setJti('j2').sign(key.privateKey);
+    const got = {
+      'another key': await verify(`Bearer ${await signSubgraphToken(stranger, IDENTITY, 'correction')}`),
+      'another subgraph': await verify(`Bearer ${await signSubgraphToken(key, IDENTITY, 'judicial')}`),
+      expired: await verify(`Bearer ${expired}`),
+      'no purpose': await verify(`Bearer ${noPurpose}`),
+      'no token': await verify(undefined),
+    };
+    assert.deepEqual(Object.fromEntries(Object.entries(got).map(([name, result]) => [name, result.ok ? 'ok' : result.reason])), {
+      'another key': 'invalid-token', 'another subgraph': 'wrong-audience', expired: 'token-expired', 'no purpose': 'invalid-claims', 'no token': 'no-token',
+    });
+  });
+
+  it('waits for a key set file that does not exist yet (the gateway creates it on start)', async () => {
+    const file = path.join(dir, 'later.json');
+    const verify = createTrustVerifier({ jwksFile: file }, 'judicial');
+    assert.equal((await verify('Bearer a.b.c') as { reason: string }).reason, 'no-gateway-key');
+    const later = await loadGatewayKey(file);
+    assert.equal((await verify(`Bearer ${await signSubgraphToken(later, IDENTITY, 'judicial')}`)).ok, true);
+  });
+});
