@@ -2,46 +2,30 @@
 // master and admissions with their movements (OMIS), time calculations (STC), parole
 // cases with conditions and case notes (Parole). Multi-row inserts, chunked so that no
 // statement passes PostgreSQL's 65 535 bind-parameter limit, all in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { OffenderStory } from '../../../seed/story.ts';
 import { FACILITIES } from '../../../seed/catalog.ts';
-import { chunk } from '../../shared/batch.ts';
+import { bulkInsert } from '../../shared/bulk-insert.ts';
 import { CONTACT_TYPE, CUSTODY_STATUS, MOVEMENT_REASON, PAROLE_STATUS, RELEASE_TYPE, encode } from './codes.ts';
 import type { CorrectionDatabase, Indicator } from './schema.ts';
 
 type Rows = { [T in keyof CorrectionDatabase]: Array<CorrectionDatabase[T]> };
 
-/** Bind parameters per statement, under the 65 535 the PostgreSQL protocol allows. */
-const MAX_PARAMETERS = 30_000;
-
 /** Inserts the stories' DOC records (facilities already present are kept). */
 export async function seedStories(db: Kysely<CorrectionDatabase>, stories: OffenderStory[]): Promise<void> {
   const rows = toRows(stories);
   await db.transaction().execute(async (trx) => {
-    await insertAll(trx, 'omis_fac', rows.omis_fac, true);
-    await insertAll(trx, 'omis_inmt_mstr', rows.omis_inmt_mstr);
-    await insertAll(trx, 'omis_adm', rows.omis_adm);
-    await insertAll(trx, 'omis_mvmt', rows.omis_mvmt);
-    await insertAll(trx, 'stc_sent_calc', rows.stc_sent_calc);
-    await insertAll(trx, 'prl_case', rows.prl_case);
-    await insertAll(trx, 'prl_cond', rows.prl_cond);
-    await insertAll(trx, 'prl_case_note', rows.prl_case_note);
+    await bulkInsert(trx, 'omis_fac', rows.omis_fac, (insert) => insert.onConflict((oc) => oc.doNothing()));
+    await bulkInsert(trx, 'omis_inmt_mstr', rows.omis_inmt_mstr);
+    await bulkInsert(trx, 'omis_adm', rows.omis_adm);
+    await bulkInsert(trx, 'omis_mvmt', rows.omis_mvmt);
+    await bulkInsert(trx, 'stc_sent_calc', rows.stc_sent_calc);
+    await bulkInsert(trx, 'prl_case', rows.prl_case);
+    await bulkInsert(trx, 'prl_cond', rows.prl_cond);
+    await bulkInsert(trx, 'prl_case_note', rows.prl_case_note);
   });
 }
 
-async function insertAll<T extends keyof CorrectionDatabase>(
-  trx: Transaction<CorrectionDatabase>,
-  table: T,
-  rows: Array<CorrectionDatabase[T]>,
-  keepExisting = false,
-): Promise<void> {
-  if (!rows.length) return;
-  const perStatement = Math.floor(MAX_PARAMETERS / Object.keys(rows[0] as object).length);
-  for (const part of chunk(rows, perStatement)) {
-    const insert = trx.insertInto(table).values(part as any);
-    await (keepExisting ? insert.onConflict((oc) => oc.doNothing()) : insert).execute();
-  }
-}
 
 /** A story timestamp as the `timestamp` column takes it (UTC, no zone). */
 export function toTimestamp(iso: string): string {

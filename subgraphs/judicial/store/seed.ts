@@ -3,14 +3,11 @@
 // PRAWN warrants, POR orders, CIB tickets and PCMS probation. Rows are gathered first and
 // written with multi-row inserts in one transaction, chunked so no statement carries more
 // bind parameters than the drivers allow (PostgreSQL's limit is 65 535 per statement).
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { OffenderStory, PersonName } from '../../../seed/story.ts';
-import { chunk } from '../../shared/batch.ts';
+import { bulkInsert } from '../../shared/bulk-insert.ts';
 import type { JudicialDb } from './tables.ts';
 import * as code from './codes.ts';
-
-/** Bind parameters per statement: well under the 65 535 PostgreSQL and PGlite accept. */
-const MAX_PARAMETERS = 30_000;
 
 type Rows = { [T in keyof JudicialDb]: Array<Insertable<JudicialDb[T]>> };
 
@@ -18,26 +15,13 @@ type Rows = { [T in keyof JudicialDb]: Array<Insertable<JudicialDb[T]>> };
 export async function seedJudicial(db: Kysely<JudicialDb>, stories: OffenderStory[]): Promise<void> {
   const rows = collect(stories);
   await db.transaction().execute(async (trx) => {
-    for (const part of chunk(rows['ccms.crt_loc_ref'], MAX_PARAMETERS / 2)) {
-      await trx.insertInto('ccms.crt_loc_ref').values(part)
-        .onConflict((oc) => oc.column('crt_loc').doUpdateSet((eb) => ({
-          crt_nm: eb.fn.coalesce('excluded.crt_nm', 'ccms.crt_loc_ref.crt_nm'),
-        })))
-        .execute();
-    }
+    // Courts already present keep their row; a missing name is filled in.
+    await bulkInsert(trx, 'ccms.crt_loc_ref', rows['ccms.crt_loc_ref'], (insert) => insert
+      .onConflict((oc) => oc.column('crt_loc').doUpdateSet((eb: any) => ({ crt_nm: eb.fn.coalesce('excluded.crt_nm', 'ccms.crt_loc_ref.crt_nm') }))));
     for (const table of Object.keys(rows) as Array<keyof JudicialDb>) {
-      if (table !== 'ccms.crt_loc_ref') await insertAll(trx, table, rows[table]);
+      if (table !== 'ccms.crt_loc_ref') await bulkInsert(trx, table, rows[table]);
     }
   });
-}
-
-// Private: one table's rows in as few statements as the parameter limit allows.
-async function insertAll(trx: Transaction<JudicialDb>, table: keyof JudicialDb, rows: object[]): Promise<void> {
-  if (rows.length === 0) return;
-  const perRow = Object.keys(rows[0]).length;
-  for (const part of chunk(rows, Math.floor(MAX_PARAMETERS / perRow))) {
-    await trx.insertInto(table).values(part as never).execute();
-  }
 }
 
 // Private: every row of every table, parents before children (key order of `Rows`).

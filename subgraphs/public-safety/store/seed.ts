@@ -3,15 +3,13 @@
 // (erased cases marked, per C.G.S. 54-142a, not left out: erasure seals a record, the
 // bureau still holds it), and the registration in SOR. Multi-row inserts in chunks that
 // stay well under the drivers' 65 535-parameter limit, all in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { OffenderStory, PersonName } from '../../../seed/story.ts';
-import { chunk } from '../../shared/batch.ts';
+import { bulkInsert } from '../../shared/bulk-insert.ts';
 import { normalizeName } from '../../shared/inputs.ts';
 import type { DpsDatabase } from './schema.ts';
 import { soundex } from './phonetic.ts';
 import { toCcyymmdd, toCchDisposition, toDb2Timestamp, toNcicHeight, toSorStatus } from './legacy.ts';
-
-const PARAMETER_BUDGET = 30_000;
 
 type Rows = { [T in keyof DpsDatabase]: Array<DpsDatabase[T]> };
 
@@ -20,12 +18,12 @@ export async function seedStories(db: Kysely<DpsDatabase>, stories: OffenderStor
   const rows = toRows(stories);
   await db.transaction().execute(async (trx) => {
     // Parents before children, for the foreign keys.
-    await insertAll(trx, 'MNI_PERSON', rows.MNI_PERSON);
-    await insertAll(trx, 'MNI_ALIAS', rows.MNI_ALIAS);
-    await insertAll(trx, 'MNI_SMT', rows.MNI_SMT);
-    await insertAll(trx, 'CCH_ARREST', rows.CCH_ARREST);
-    await insertAll(trx, 'CCH_CHARGE', rows.CCH_CHARGE);
-    await insertAll(trx, 'SOR_REGISTRANT', rows.SOR_REGISTRANT);
+    await bulkInsert(trx, 'MNI_PERSON', rows.MNI_PERSON);
+    await bulkInsert(trx, 'MNI_ALIAS', rows.MNI_ALIAS);
+    await bulkInsert(trx, 'MNI_SMT', rows.MNI_SMT);
+    await bulkInsert(trx, 'CCH_ARREST', rows.CCH_ARREST);
+    await bulkInsert(trx, 'CCH_CHARGE', rows.CCH_CHARGE);
+    await bulkInsert(trx, 'SOR_REGISTRANT', rows.SOR_REGISTRANT);
   });
 }
 
@@ -111,10 +109,3 @@ export function mniName(name: PersonName): Pick<DpsDatabase['MNI_PERSON'], 'NAM_
 }
 
 // Private: multi-row inserts of one table, chunked by the parameter budget.
-async function insertAll<T extends keyof DpsDatabase>(trx: Transaction<DpsDatabase>, table: T, rows: Array<DpsDatabase[T]>): Promise<void> {
-  if (!rows.length) return;
-  const perRow = Object.keys(rows[0] as object).length;
-  for (const part of chunk(rows, Math.max(1, Math.floor(PARAMETER_BUDGET / perRow)))) {
-    await trx.insertInto(table).values(part as any).execute();
-  }
-}
