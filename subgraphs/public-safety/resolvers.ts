@@ -24,9 +24,12 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
     },
     searchOffenders: async (_root, args: SearchArgs, ctx) => {
       const { criteria, first, after } = parseSearch(args);
-      const rows = await ctx.store.searchOffenders(criteria, first + 1, after);
-      for (const row of rows) ctx.loaders.offenderBySid.prime(row.sid, row);
-      return { ...toPage(SEARCH_FIELD, rows, first, searchKeyOf), criteria };
+      const hits = await ctx.store.searchOffenders(criteria, first + 1, after);
+      for (const { offender } of hits) ctx.loaders.offenderBySid.prime(offender.sid, offender);
+      const page = toPage(SEARCH_FIELD, hits, first, (hit) => searchKeyOf(hit.offender));
+      // One edge per person: the offender, and which of its names the search matched.
+      const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: node.offender, matchedName: node.matchedName, matchedOn: node.matchedOn }));
+      return { edges, pageInfo: page.pageInfo, criteria };
     },
   },
   OffenderConnection: {

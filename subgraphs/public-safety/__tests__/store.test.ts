@@ -2,11 +2,12 @@
 // assertions over both, with expected values computed from the seeded stories.
 import assert from 'node:assert/strict';
 import { freshMysqlDatabase } from '../../../test/support/databases.ts';
-import type { StoreLocation } from '../../shared/db.ts';
+import { countStatements, type StoreLocation } from '../../shared/db.ts';
 import { openPublicSafetyStore, type OffenderCriteria, type PublicSafetyStore, type SearchKey, searchKeyOf } from '../store/index.ts';
 import { soundex } from '../store/phonetic.ts';
 import {
-  erasedTrackingNumbers, expectedAliases, expectedArrests, expectedOffender, expectedRegistration, inSearchOrder, testStories,
+  erasedTrackingNumbers, expectedAliases, expectedArrests, expectedHits, expectedOffender, expectedRegistration, inSearchOrder, namesOf,
+  testStories, type ExpectedHit,
 } from './fixtures.ts';
 
 const stories = testStories();
@@ -27,18 +28,24 @@ for (const [engine, location] of engines) {
     });
     after(async () => store?.close());
 
-    /** Every page of a search, walked with the keyset cursor. */
+    /** Every page of a search, walked with the keyset cursor: the SIDs found. */
     async function allPages(criteria: OffenderCriteria, size: number): Promise<string[]> {
-      const found: string[] = [];
+      return (await allHits(criteria, size)).map((hit) => hit.sid);
+    }
+    /** Every page of a search, walked with the keyset cursor: who, and by which name. */
+    async function allHits(criteria: OffenderCriteria, size: number): Promise<ExpectedHit[]> {
+      const found: ExpectedHit[] = [];
       let after: SearchKey | undefined;
       for (;;) {
         const rows = await store.searchOffenders(criteria, size + 1, after);
-        found.push(...rows.slice(0, size).map((r) => r.sid));
+        found.push(...rows.slice(0, size).map((r) => ({ sid: r.offender.sid, matchedOn: r.matchedOn, matchedName: r.matchedName })));
         if (rows.length <= size) return found;
-        after = searchKeyOf(rows[size - 1]);
+        after = searchKeyOf(rows[size - 1].offender);
       }
     }
     const expectedSids = (keep: (s: (typeof stories)[number]) => boolean) => inSearchOrder(stories.filter(keep)).map((s) => s.person.sid);
+    /** SIDs of people with any name (MNI name or alias) that `keep` accepts. */
+    const anyName = (keep: (name: { last: string; first: string }) => boolean) => expectedHits(stories, keep).map((hit) => hit.sid);
 
     it('counts the people it seeded; migrating again changes nothing', async () => {
       await store.migrate();
@@ -86,21 +93,21 @@ for (const [engine, location] of engines) {
     });
 
     it('searches last names exactly and by prefix, case-insensitively stored upper case', async () => {
-      assert.deepEqual(await allPages({ lastName: { mode: 'exact', value: 'SMITH' } }, 20), expectedSids((s) => s.person.name.last === 'SMITH'));
-      assert.deepEqual(await allPages({ lastName: { mode: 'prefix', value: 'SM' } }, 20), expectedSids((s) => s.person.name.last.startsWith('SM')));
+      assert.deepEqual(await allPages({ lastName: { mode: 'exact', value: 'SMITH' } }, 20), anyName((n) => n.last === 'SMITH'));
+      assert.deepEqual(await allPages({ lastName: { mode: 'prefix', value: 'SM' } }, 20), anyName((n) => n.last.startsWith('SM')));
       assert.deepEqual(await allPages({ lastName: { mode: 'prefix', value: 'ZZZ' } }, 20), []);
     });
 
     it('searches by stored Soundex codes: SMYTH finds SMITH, JONSON with a first name finds JOHNSON', async () => {
       assert.deepEqual(
         await allPages({ lastName: { mode: 'phonetic', value: 'SMYTHE' } }, 20),
-        expectedSids((s) => ['SMITH', 'SMYTH'].includes(s.person.name.last) || soundex(s.person.name.last) === 'S530'),
+        anyName((n) => ['SMITH', 'SMYTH'].includes(n.last) || soundex(n.last) === 'S530'),
       );
       const johnson = stories.find((s) => s.person.name.last === 'JOHNSON')!;
       const first = johnson.person.name.first;
       assert.deepEqual(
         await allPages({ lastName: { mode: 'phonetic', value: 'JONSON' }, firstName: { mode: 'phonetic', value: first } }, 20),
-        expectedSids((s) => soundex(s.person.name.last) === 'J525' && soundex(s.person.name.first) === soundex(first)),
+        anyName((n) => soundex(n.last) === 'J525' && soundex(n.first) === soundex(first)),
       );
     });
 
@@ -115,7 +122,95 @@ for (const [engine, location] of engines) {
       assert.ok(male.length > 20);
       for (const size of [1, 7, 100]) assert.deepEqual(await allPages({ sex: 'M' }, size), male);
       assert.equal(await store.countOffenders({ sex: 'M' }), male.length);
-      assert.equal(await store.countOffenders({ lastName: { mode: 'phonetic', value: 'SMITH' } }), expectedSids((s) => soundex(s.person.name.last) === 'S530').length);
+      assert.equal(await store.countOffenders({ lastName: { mode: 'phonetic', value: 'SMITH' } }), anyName((n) => soundex(n.last) === 'S530').length);
+    });
+
+    it('finds a person through an alias only, exactly, by prefix and phonetically, saying which name matched', async () => {
+      const [okonkwo, desmond, mbeki, zellweger] = ['OKONKWO', 'VANTERPOOL', 'MBEKI', 'ZELLWEGER'].map((last) => stories.find((s) => s.person.name.last === last)!.person);
+      const alias = (last: string, first: string) => ({ last, first, middle: null, suffix: null });
+      const exact = await allHits({ lastName: { mode: 'exact', value: 'VANTERPOOL' } }, 20);
+      assert.deepEqual(exact, [
+        { sid: mbeki.sid, matchedOn: 'ALIAS', matchedName: alias('VANTERPOOL', 'THABO') }, // its second alias: the first is VANTERPOOLE
+        { sid: okonkwo.sid, matchedOn: 'ALIAS', matchedName: alias('VANTERPOOL', 'CHIDI') },
+        { sid: desmond.sid, matchedOn: 'PRIMARY', matchedName: expectedOffender(stories.find((s) => s.person.sid === desmond.sid)!).name },
+      ]);
+      assert.deepEqual(exact, expectedHits(stories, (n) => n.last === 'VANTERPOOL'));
+      const prefix = await allHits({ lastName: { mode: 'prefix', value: 'VANT' } }, 20);
+      assert.deepEqual(prefix.map((h) => [h.sid, h.matchedOn, h.matchedName.last, h.matchedName.first]), [
+        [mbeki.sid, 'ALIAS', 'VANTERPOOLE', 'SIPHO'], [okonkwo.sid, 'ALIAS', 'VANTERPOOL', 'CHIDI'], [desmond.sid, 'PRIMARY', 'VANTERPOOL', 'DESMOND'],
+      ]);
+      assert.deepEqual(prefix, expectedHits(stories, (n) => n.last.startsWith('VANT')));
+      const phonetic = await allHits({ lastName: { mode: 'phonetic', value: 'VANTERPOOL' } }, 20);
+      assert.ok(phonetic.some((h) => h.sid === zellweger.sid && h.matchedOn === 'ALIAS' && h.matchedName.last === 'VANDERPOEL'));
+      assert.deepEqual(phonetic, expectedHits(stories, (n) => soundex(n.last) === 'V536'));
+      assert.equal(await store.countOffenders({ lastName: { mode: 'phonetic', value: 'VANTERPOOL' } }), phonetic.length);
+      // First names through aliases too.
+      assert.deepEqual(await allPages({ firstName: { mode: 'exact', value: 'SIPHO' } }, 20), [mbeki.sid]);
+      assert.deepEqual(await allPages({ firstName: { mode: 'phonetic', value: 'SIFO' }, lastName: { mode: 'phonetic', value: 'VANTERPOLE' } }, 20), [mbeki.sid]);
+    });
+
+    it('matches last and first name on the same name, and date of birth, sex and race on the person', async () => {
+      const mbeki = stories.find((s) => s.person.name.last === 'MBEKI')!.person;
+      assert.deepEqual(await allPages({ lastName: { mode: 'exact', value: 'MBEKI' }, firstName: { mode: 'exact', value: 'SIPHO' } }, 20), []);
+      assert.deepEqual(await allHits({ lastName: { mode: 'exact', value: 'VANTERPOOL' }, firstName: { mode: 'prefix', value: 'THA' } }, 20), [
+        { sid: mbeki.sid, matchedOn: 'ALIAS', matchedName: { last: 'VANTERPOOL', first: 'THABO', middle: null, suffix: null } },
+      ]);
+      for (const sex of ['M', 'F'] as const) {
+        assert.deepEqual(
+          await allHits({ lastName: { mode: 'prefix', value: 'VANT' }, sex }, 20),
+          expectedHits(stories, (n) => n.last.startsWith('VANT'), (s) => s.person.sex === sex),
+        );
+      }
+      assert.deepEqual(await allPages({ lastName: { mode: 'exact', value: 'VANTERPOOL' }, dateOfBirth: mbeki.dateOfBirth, race: mbeki.race }, 20), [mbeki.sid]);
+      const other = mbeki.dateOfBirth === '1950-01-01' ? '1950-01-02' : '1950-01-01';
+      assert.deepEqual(await allPages({ lastName: { mode: 'exact', value: 'VANTERPOOL' }, firstName: { mode: 'exact', value: 'THABO' }, dateOfBirth: other }, 20), []);
+    });
+
+    it('pages alias matches once per person, without duplicates or gaps, and counts persons', async () => {
+      const criteria: OffenderCriteria[] = [
+        { lastName: { mode: 'prefix', value: 'S' } },
+        { lastName: { mode: 'phonetic', value: 'SMITH' } },
+        { lastName: { mode: 'prefix', value: 'VAN' } },
+        { lastName: { mode: 'prefix', value: 'J' }, sex: 'M' },
+      ];
+      const keeps: Array<(n: { last: string }) => boolean> = [(n) => n.last.startsWith('S'), (n) => soundex(n.last) === 'S530', (n) => n.last.startsWith('VAN'), (n) => n.last.startsWith('J')];
+      let aliasOnly = 0;
+      let severalNames = 0;
+      for (const [i, search] of criteria.entries()) {
+        const expected = expectedHits(stories, keeps[i], (s) => !search.sex || s.person.sex === search.sex);
+        aliasOnly += expected.filter((h) => h.matchedOn === 'ALIAS').length;
+        severalNames += stories.filter((s) => namesOf(s).filter((n) => keeps[i](n.name)).length > 1).length;
+        for (const size of [1, 2, 3, 7, 100]) {
+          const hits = await allHits(search, size);
+          assert.deepEqual(hits, expected, `${JSON.stringify(search)} by ${size}`);
+          assert.equal(new Set(hits.map((h) => h.sid)).size, hits.length);
+        }
+        assert.equal(await store.countOffenders(search), expected.length);
+      }
+      // The data has what makes this worth testing: people found only by an alias, and people with several matching names.
+      assert.ok(aliasOnly >= 2, 'alias-only matches');
+      assert.ok(severalNames >= 3, 'people with several matching names');
+    });
+
+    it('runs one statement per search page and one per count, with names or without', async () => {
+      for (const criteria of [{ lastName: { mode: 'prefix', value: 'S' } }, { lastName: { mode: 'phonetic', value: 'SMITH' }, sex: 'M' }, { sex: 'F' }] as OffenderCriteria[]) {
+        const first = await store.searchOffenders(criteria, 3);
+        assert.equal((await countStatements(() => store.searchOffenders(criteria, 3, searchKeyOf(first[2].offender)))).statements, 1);
+        assert.equal((await countStatements(() => store.searchOffenders(criteria, 50))).statements, 1);
+        assert.equal((await countStatements(() => store.countOffenders(criteria))).statements, 1);
+      }
+    });
+
+    it('gives an MNI_ALIAS written before alias Soundex codes its codes when migrating', async () => {
+      const { db, engine } = store.database;
+      const dropIndex = db.schema.dropIndex('MNI_ALIAS_SNDX_IX');
+      await (engine === 'mysql' ? dropIndex.on('MNI_ALIAS') : dropIndex).execute();
+      await db.schema.alterTable('MNI_ALIAS').dropColumn('SNDX_LAST').dropColumn('SNDX_FIRST').execute();
+      await store.migrate();
+      const rows = await db.selectFrom('MNI_ALIAS').select(['NAM_LAST', 'NAM_FIRST', 'SNDX_LAST', 'SNDX_FIRST']).execute();
+      assert.ok(rows.length > 0);
+      for (const row of rows) assert.deepEqual([row.SNDX_LAST, row.SNDX_FIRST], [soundex(row.NAM_LAST), soundex(row.NAM_FIRST)]);
+      assert.deepEqual(await allHits({ lastName: { mode: 'phonetic', value: 'VANTERPOOL' } }, 2), expectedHits(stories, (n) => soundex(n.last) === 'V536'));
     });
 
     it('answers an empty batch without a statement, and clears every table', async () => {

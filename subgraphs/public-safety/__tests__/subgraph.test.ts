@@ -9,7 +9,9 @@ import subgraph from '../index.ts';
 import type { PublicSafetyContext } from '../resolvers.ts';
 import { soundex } from '../store/phonetic.ts';
 import { openPublicSafetyStore, type PublicSafetyStore } from '../store/index.ts';
-import { expectedAliases, expectedArrests, expectedOffender, expectedRegistration, inSearchOrder, testStories } from './fixtures.ts';
+import {
+  expectedAliases, expectedArrests, expectedHits, expectedOffender, expectedRegistration, inSearchOrder, testStories,
+} from './fixtures.ts';
 
 const stories = testStories(50);
 
@@ -94,11 +96,62 @@ describe('public-safety subgraph', () => {
 
   it('searches names exactly, by prefix and phonetically', async () => {
     const sids = async (args: string) => (await run(`{ searchOffenders(${args}, first: 100) { edges { node { sid } } } }`)).data.searchOffenders.edges.map((e: any) => e.node.sid);
-    const where = (keep: (s: (typeof stories)[number]) => boolean) => inSearchOrder(stories.filter(keep)).map((s) => s.person.sid);
-    assert.deepEqual(await sids(`lastName: "smyth"`), where((s) => s.person.name.last === 'SMYTH'));
-    assert.deepEqual(await sids(`lastName: "Jo*"`), where((s) => s.person.name.last.startsWith('JO')));
-    assert.deepEqual(await sids(`lastName: "Smith", phonetic: true`), where((s) => soundex(s.person.name.last) === 'S530'));
+    // Any of the person's names: the MNI name or an alias.
+    const where = (keep: (name: { last: string }) => boolean) => expectedHits(stories, keep).map((hit) => hit.sid);
+    assert.deepEqual(await sids(`lastName: "smyth"`), where((n) => n.last === 'SMYTH'));
+    assert.deepEqual(await sids(`lastName: "Jo*"`), where((n) => n.last.startsWith('JO')));
+    assert.deepEqual(await sids(`lastName: "Smith", phonetic: true`), where((n) => soundex(n.last) === 'S530'));
     assert.ok((await sids(`lastName: "Smith", phonetic: true`)).length > (await sids(`lastName: "SMITH"`)).length);
+  });
+
+  it('finds offenders through aliases, one edge per person saying which name matched', async () => {
+    const search = async (args: string) => {
+      const result = await run(`{ searchOffenders(${args}, first: 100) { totalCount edges { matchedOn matchedName { last first middle suffix } node { sid name { last first middle suffix } } } } }`);
+      assert.equal(result.errors, undefined, args);
+      return result.data.searchOffenders as { totalCount: number; edges: Array<{ matchedOn: string; matchedName: object; node: { sid: string; name: { last: string; first: string } } }> };
+    };
+    const hits = (page: Awaited<ReturnType<typeof search>>) => page.edges.map((e) => ({ sid: e.node.sid, matchedOn: e.matchedOn, matchedName: e.matchedName }));
+    const exact = await search(`lastName: "vanterpool"`);
+    assert.deepEqual(hits(exact), expectedHits(stories, (n) => n.last === 'VANTERPOOL'));
+    assert.deepEqual(exact.edges.map((e) => [e.node.name.last, e.matchedOn, (e.matchedName as { first: string }).first]), [
+      ['MBEKI', 'ALIAS', 'THABO'], ['OKONKWO', 'ALIAS', 'CHIDI'], ['VANTERPOOL', 'PRIMARY', 'DESMOND'],
+    ]);
+    assert.equal(exact.totalCount, 3);
+    const prefix = await search(`lastName: "Vant*"`);
+    assert.deepEqual(hits(prefix), expectedHits(stories, (n) => n.last.startsWith('VANT')));
+    assert.equal(prefix.totalCount, 3);
+    const phonetic = await search(`lastName: "Vanterpole", phonetic: true`);
+    assert.deepEqual(hits(phonetic), expectedHits(stories, (n) => soundex(n.last) === 'V536'));
+    assert.ok(phonetic.edges.some((e) => e.node.name.last === 'ZELLWEGER' && e.matchedOn === 'ALIAS'));
+    assert.equal(phonetic.totalCount, phonetic.edges.length);
+    // Without a name, every edge is on the MNI name.
+    const bySex = await search(`sex: "F"`);
+    assert.ok(bySex.edges.length > 0);
+    for (const edge of bySex.edges) assert.deepEqual([edge.matchedOn, edge.matchedName], ['PRIMARY', edge.node.name]);
+  });
+
+  it('pages alias matches with cursors: no duplicates, no gaps, totalCount of persons', async () => {
+    for (const last of ['S*', 'VAN*']) {
+      const want = expectedHits(stories, (n) => n.last.startsWith(last.slice(0, -1))).map((hit) => hit.sid);
+      assert.ok(want.length >= 3);
+      for (const first of [1, 2, 5]) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const result: any = await run(
+            `query($after: String, $first: Int, $last: String) { searchOffenders(lastName: $last, first: $first, after: $after) { totalCount edges { cursor matchedOn node { sid } } pageInfo { hasNextPage endCursor } } }`,
+            { after, first, last },
+          );
+          assert.equal(result.errors, undefined);
+          const page = result.data.searchOffenders;
+          assert.equal(page.totalCount, want.length);
+          seen.push(...page.edges.map((e: any) => e.node.sid));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        assert.deepEqual(seen, want, `${last} by ${first}`);
+      }
+    }
   });
 
   it('refuses bad arguments with BAD_USER_INPUT and the expected form', async () => {
@@ -147,5 +200,16 @@ describe('public-safety subgraph', () => {
     assert.ok(large.rows > small.rows);
     assert.equal(small.statements, 7);
     assert.equal(large.statements, 7);
+
+    // A name search over MNI names and aliases: still one statement for the page, one for the count.
+    const byName = async (first: number, fields: string) => {
+      const { result, statements } = await countStatements(() => run(`{ searchOffenders(lastName: "S*", first: ${first}) { ${fields} } }`));
+      assert.equal(result.errors, undefined);
+      return { statements, rows: result.data.searchOffenders.edges?.length ?? 0 };
+    };
+    const edges = 'edges { matchedOn matchedName { last } node { sid name { last } } }';
+    assert.deepEqual(await byName(2, edges), { statements: 1, rows: 2 });
+    assert.equal((await byName(20, `totalCount ${edges}`)).statements, 2);
+    assert.equal((await byName(20, 'totalCount')).statements, 2);
   });
 });

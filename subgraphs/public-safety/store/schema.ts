@@ -6,6 +6,8 @@
 // (char, varchar, integer, date) and Kysely's schema builder: the same DDL runs on
 // MariaDB (production) and PGlite (embedded).
 import type { Kysely } from 'kysely';
+import { chunk } from '../../shared/batch.ts';
+import { soundex } from './phonetic.ts';
 
 /** MNI: one row per fingerprint-identified person, keyed by SPBI number (SID). */
 export interface MniPersonTable {
@@ -30,7 +32,7 @@ export interface MniPersonTable {
   LAST_UPD_TS: string;
 }
 
-/** MNI: other names a person has used, in the order recorded. */
+/** MNI: other names a person has used (AKA), in the order recorded. */
 export interface MniAliasTable {
   SID: string;
   ALIAS_SEQ: number;
@@ -38,6 +40,9 @@ export interface MniAliasTable {
   NAM_FIRST: string;
   NAM_MID: string | null;
   NAM_SFX: string | null;
+  /** Soundex of NAM_LAST / NAM_FIRST, written with the alias (phonetic search of aliases). */
+  SNDX_LAST: string;
+  SNDX_FIRST: string;
 }
 
 /** MNI: scars, marks and tattoos (NCIC SMT code with a short description). */
@@ -133,6 +138,8 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     .addColumn('NAM_FIRST', 'varchar(30)', (c) => c.notNull())
     .addColumn('NAM_MID', 'varchar(30)')
     .addColumn('NAM_SFX', 'varchar(4)')
+    .addColumn('SNDX_LAST', 'varchar(4)', (c) => c.notNull())
+    .addColumn('SNDX_FIRST', 'varchar(4)', (c) => c.notNull())
     .addPrimaryKeyConstraint('MNI_ALIAS_PK', ['SID', 'ALIAS_SEQ'])
     .addForeignKeyConstraint('MNI_ALIAS_SID_FK', ['SID'], 'MNI_PERSON', ['SID'])
     .execute();
@@ -186,8 +193,11 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     .addForeignKeyConstraint('SOR_REGISTRANT_SID_FK', ['SID'], 'MNI_PERSON', ['SID'])
     .execute();
 
+  await addAliasSoundex(db);
+
   // Search paths: name (also the keyset order of searchOffenders), phonetic codes,
-  // date of birth, sex, race, FBI number; foreign keys not already leading a key.
+  // date of birth, sex, race, FBI number; the same name paths on aliases (a name search
+  // matches them too); foreign keys not already leading a key.
   const indexes: Array<[string, keyof DpsDatabase, string[], boolean?]> = [
     ['MNI_PERSON_NAME_IX', 'MNI_PERSON', ['NAM_LAST', 'NAM_FIRST', 'SID']],
     ['MNI_PERSON_FIRST_IX', 'MNI_PERSON', ['NAM_FIRST']],
@@ -196,6 +206,9 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     ['MNI_PERSON_SEX_IX', 'MNI_PERSON', ['SEX_CD']],
     ['MNI_PERSON_RACE_IX', 'MNI_PERSON', ['RACE_CD']],
     ['MNI_PERSON_FBI_IX', 'MNI_PERSON', ['FBI_NO']],
+    ['MNI_ALIAS_NAME_IX', 'MNI_ALIAS', ['NAM_LAST', 'NAM_FIRST', 'SID']],
+    ['MNI_ALIAS_FIRST_IX', 'MNI_ALIAS', ['NAM_FIRST', 'SID']],
+    ['MNI_ALIAS_SNDX_IX', 'MNI_ALIAS', ['SNDX_LAST', 'SNDX_FIRST', 'SID']],
     ['CCH_ARREST_SID_IX', 'CCH_ARREST', ['SID', 'ERASED_IND', 'ARR_DT']],
     ['SOR_REGISTRANT_SID_IX', 'SOR_REGISTRANT', ['SID'], true],
   ];
@@ -203,5 +216,29 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     let index = db.schema.createIndex(name).ifNotExists().on(table).columns(columns);
     if (unique) index = index.unique();
     await index.execute();
+  }
+}
+
+// Private: MNI_ALIAS tables created before aliases carried Soundex codes get the two
+// columns, filled from the names already there: one UPDATE per code and chunk of names
+// (not per row), so an existing store upgrades in a few statements per distinct code.
+async function addAliasSoundex(db: Kysely<DpsDatabase>): Promise<void> {
+  const tables = await db.introspection.getTables();
+  const alias = tables.find((t) => t.name === 'MNI_ALIAS');
+  if (!alias || alias.columns.some((c) => c.name === 'SNDX_LAST')) return;
+  await db.schema.alterTable('MNI_ALIAS')
+    .addColumn('SNDX_LAST', 'varchar(4)', (c) => c.notNull().defaultTo(''))
+    .addColumn('SNDX_FIRST', 'varchar(4)', (c) => c.notNull().defaultTo(''))
+    .execute();
+  for (const [column, code] of [['NAM_LAST', 'SNDX_LAST'], ['NAM_FIRST', 'SNDX_FIRST']] as const) {
+    const names = await db.selectFrom('MNI_ALIAS').select(column).distinct().execute();
+    const byCode = new Map<string, string[]>();
+    for (const row of names) {
+      const name = row[column];
+      byCode.set(soundex(name), [...(byCode.get(soundex(name)) ?? []), name]);
+    }
+    for (const [value, group] of byCode) {
+      for (const part of chunk(group, 1_000)) await db.updateTable('MNI_ALIAS').set(code, value).where(column, 'in', part).execute();
+    }
   }
 }

@@ -48,7 +48,10 @@ export function toRows(stories: OffenderStory[]): Rows {
       SNDX_FIRST: soundex(name.NAM_FIRST),
       LAST_UPD_TS: toDb2Timestamp(story.lastUpdated),
     });
-    person.aliases.forEach((alias, i) => rows.MNI_ALIAS.push({ SID: person.sid, ALIAS_SEQ: i + 1, ...mniName(alias) }));
+    person.aliases.forEach((alias, i) => {
+      const aka = mniName(alias);
+      rows.MNI_ALIAS.push({ SID: person.sid, ALIAS_SEQ: i + 1, ...aka, SNDX_LAST: soundex(aka.NAM_LAST), SNDX_FIRST: soundex(aka.NAM_FIRST) });
+    });
     person.scarsMarksTattoos.forEach((smt, i) => rows.MNI_SMT.push({ SID: person.sid, SMT_SEQ: i + 1, SMT_DESC: smt.slice(0, 80) }));
     for (const courtCase of story.cases) {
       const { arrest } = courtCase;
