@@ -87,7 +87,9 @@ function tellCase(rng: Random, story: OffenderStory, index: number, k: number, a
   const ids = caseIds(index, k, arrestDate);
   const court = rng.pick(COURTS);
   const agency = rng.pick(AGENCIES);
-  const arraignmentDate = addDays(arrestDate, rng.int(1, 3)) > asOf ? asOf : addDays(arrestDate, rng.int(1, 3));
+  // Arraigned within a few days of the arrest (never after the day the data describes).
+  const arraigned = addDays(arrestDate, rng.int(1, 3));
+  const arraignmentDate = arraigned > asOf ? asOf : arraigned;
   const offenses = pickOffenses(rng);
   const lead = offenses[0];
   const bondPosted = rng.chance(lead.offenseClass.startsWith('F') ? 0.55 : 0.9);
