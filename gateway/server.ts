@@ -18,6 +18,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
 import { formatGatewayError } from './errors.ts';
+import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
@@ -82,19 +83,29 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-function timedFetcher(timeoutMs: number): RemoteGraphQLDataSource['fetcher'] {
-  return ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
+function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') => void): RemoteGraphQLDataSource['fetcher'] {
+  return (async (url: string, init: RequestInit) => {
+    const done = time?.();
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      done?.(response.ok ? 'ok' : 'error');
+      return response;
+    } catch (error) {
+      done?.('error');
+      throw error;
+    }
+  }) as unknown as RemoteGraphQLDataSource['fetcher'];
 }
 
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
-export function createGateway(config: GatewayConfig, key: SigningKey, supergraphSdl = readSupergraph()): ApolloGateway {
+export function createGateway(config: GatewayConfig, key: SigningKey, supergraphSdl = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
-      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs) });
+      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs, metrics && (() => metrics.subgraphCall(name))) });
     },
   });
 }
@@ -109,8 +120,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const limits = queryLimits(config.limits);
   const sdl = supergraphSdl ?? readSupergraph();
   const gatewayKey = await loadGatewayKey(config.gatewayKeyFile);
+  const metrics = createMetrics();
   const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, gatewayKey, sdl),
+    gateway: createGateway(config, gatewayKey, sdl, metrics),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
@@ -120,7 +132,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
@@ -130,6 +142,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   // The public half of the subgraph-signing key, for subgraphs on other hosts (OBTS_GATEWAY_JWKS_URL).
   app.get(GATEWAY_JWKS_PATH, (_req, res) => {
     res.json(gatewayKey.publicJwks);
+  });
+  // Operational metrics (Prometheus text format): counts and timings only, no CJI.
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

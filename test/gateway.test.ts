@@ -161,6 +161,16 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       assert.equal(((await ready.json()) as { status: string }).status, 'ready');
     });
 
+    it('exposes Prometheus metrics by operation and by subgraph, without offender data', async () => {
+      await stack.query(PROFILE_QUERY, { sid: full.person.sid });
+      const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+      assert.match(text, /obts_graphql_requests_total\{operation="Profile",outcome="ok"\} [1-9]/);
+      for (const subgraph of ['public-safety', 'judicial', 'correction']) {
+        assert.match(text, new RegExp(`obts_subgraph_request_duration_seconds_count\\{subgraph="${subgraph}",outcome="ok"\\} [1-9]`), subgraph);
+      }
+      assert.doesNotMatch(text, new RegExp(full.person.sid));
+    });
+
     it('keeps the other agencies\' data when one agency fails, naming its source systems', async () => {
       await stack.subgraphs.correction.stop();
       const { body } = await stack.query('query($sid: ID!) { offender(sid: $sid) { sid name { last } custody { inmateNumber } } }', { sid: full.person.sid });
