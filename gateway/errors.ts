@@ -4,6 +4,7 @@
 // the rest of the answer stands); other failures say only "internal error". Stack traces,
 // SQL, internal URLs and subgraph response bodies go to the log, never to the client.
 import type { GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { SUBGRAPHS } from '../schema/subgraphs.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 
@@ -18,6 +19,12 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
   const serviceName = formatted.extensions?.serviceName as string | undefined;
   const source = SUBGRAPHS.find((entry) => entry.name === serviceName);
   const base = { locations: formatted.locations, path: formatted.path };
+  // The gateway's executor reports an operationName the document does not define as
+  // INVALID_GRAPHQL; it is the client's mistake and says so plainly, so it keeps its message
+  // (and a 400: unknownOperationStatus below).
+  if (code === 'INVALID_GRAPHQL' && /^Unknown operation named "[^"]{1,100}"\.$/.test(formatted.message)) {
+    return { ...base, message: `${formatted.message} Expected operationName to name an operation in the document, or no operationName.`, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } };
+  }
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     return { ...base, message: limitMessage(formatted.message), extensions: { code, ...(source ? { source: source.name } : {}) } };
   }
@@ -47,3 +54,14 @@ function limitMessage(message: string): string {
   const tokens = TOKEN_LIMIT.exec(message);
   return tokens ? `Query refused: Token limit of ${tokens[1]} exceeded.` : message;
 }
+
+/** Answers an operationName the document does not define with 400, not 500. */
+export const unknownOperationStatus: ApolloServerPlugin<any> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        if (response.http && errors?.some((error) => /^Unknown operation named "/.test(error.message))) response.http.status = 400;
+      },
+    };
+  },
+};

@@ -17,7 +17,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
-import { formatGatewayError } from './errors.ts';
+import { formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
@@ -132,7 +132,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);

@@ -150,6 +150,15 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       const badQuery = await stack.query('{ offender(sid: "000100001") { sid ');
       assert.equal(badQuery.status, 400);
       assert.equal(badQuery.body.errors[0].extensions.code, 'GRAPHQL_PARSE_FAILED');
+      const unknownOperation = await fetch(stack.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...stack.authHeaders },
+        body: JSON.stringify({ query: 'query A { offender(sid: "000100001") { sid } }', operationName: 'B' }),
+      });
+      const unknownBody = (await unknownOperation.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      assert.equal(unknownOperation.status, 400);
+      assert.equal(unknownBody.errors[0].extensions.code, 'OPERATION_RESOLUTION_FAILURE');
+      assert.match(unknownBody.errors[0].message, /Unknown operation named "B"/);
       for (const text of [jsonText, JSON.stringify(badQuery.body)]) assert.doesNotMatch(text, /at \w+ \(|node_modules|127\.0\.0\.1|SELECT/i);
     });
 

@@ -33,6 +33,28 @@ query OffenderProfile($sid: ID!) {
     variables: { sid: '000100007' },
   },
   {
+    title: 'Where is this person now? (tracking status and timeline)',
+    query: `# The stage across all agencies, what it rests on, overlays for an officer at the
+# door, and the last ten events from every source system, newest first.
+query WhereNow($sid: ID!) {
+  offender(sid: $sid) {
+    sid name { last first }
+    trackingStatus {
+      stage custodyBasis since summary
+      basis { system key }
+      overlays { kind summary }
+      cases { docketNumber stage since }
+      contradictions { kind summary }
+    }
+    timeline(first: 10, order: NEWEST_FIRST) {
+      totalCount
+      edges { node { date kind summary source { system key } } }
+    }
+  }
+}`,
+    variables: { sid: '000100007' },
+  },
+  {
     title: 'Name search (phonetic)',
     query: `# Phonetic search finds SMITH, SMYTH and SCHMIDT alike.
 query NameSearch {
