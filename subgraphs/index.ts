@@ -1,13 +1,13 @@
 // Every subgraph module by name (the names in schema/subgraphs.ts): the agencies, and
 // tracking, which has no store of its own.
 import type { AgencyStore, SubgraphModule } from './shared/module.ts';
-import type { StoreLocation } from './shared/db.ts';
+import { storeLocation } from './shared/main.ts';
 import { subgraph as publicSafety } from './public-safety/index.ts';
 import { subgraph as judicial } from './judicial/index.ts';
 import { subgraph as correction } from './correction/index.ts';
 import { subgraph as tracking } from './tracking/index.ts';
-import { AGENCY_SUBGRAPHS, agencyEntry, dataDir } from '../schema/subgraphs.ts';
-import path from 'node:path';
+import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
+
 
 export const MODULES: Record<string, SubgraphModule<any, any>> = {
   'public-safety': publicSafety,
@@ -15,13 +15,6 @@ export const MODULES: Record<string, SubgraphModule<any, any>> = {
   correction,
   tracking,
 };
-
-/** Where subgraph `name` keeps its data: its database URL setting, else embedded PGlite. */
-export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env): StoreLocation {
-  const entry = agencyEntry(name);
-  const url = env[entry.databaseSetting];
-  return url ? { url } : { pgliteDir: path.join(dataDir(env), name) };
-}
 
 /** Opens every agency's store (each at its own location); tracking has none. */
 export async function openAllStores(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, AgencyStore>> {

@@ -2,13 +2,9 @@
 // (POR), infractions (CIB) and probation (PCMS). Run directly, it opens its store
 // (JUDICIAL_DATABASE_URL, or embedded PGlite in the data folder) and serves on its port.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
-import { logger } from '../shared/log.ts';
-import { startSubgraph } from '../shared/server.ts';
-import { agencyEntry, dataDir } from '../../schema/subgraphs.ts';
+import { isEntry, serve } from '../shared/main.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type JudicialContext } from './resolvers.ts';
 import { openJudicialStore, type JudicialStore } from './store/index.ts';
@@ -22,10 +18,4 @@ export const subgraph: SubgraphModule<JudicialStore, JudicialContext> = {
 };
 export default subgraph;
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = agencyEntry(subgraph.name);
-  const url = process.env[entry.databaseSetting];
-  const store = await openJudicialStore(url ? { url } : { pgliteDir: path.join(dataDir(), subgraph.name) });
-  const running = await startSubgraph(subgraph, store, { port: Number(process.env[entry.portSetting] ?? entry.defaultPort) });
-  logger.info({ url: running.url, store: store.database.describe }, 'judicial subgraph listening');
-}
+if (isEntry(import.meta.url)) await serve(subgraph);

@@ -2,13 +2,9 @@
 // from the agencies' fields (through @requires). It keeps no data, so its "store" is a
 // handle whose readiness is the process's own. Run directly, it serves on its port.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import type { StoreHandle, SubgraphModule } from '../shared/module.ts';
-import { logger } from '../shared/log.ts';
-import { startSubgraph } from '../shared/server.ts';
-import { subgraphEntry } from '../../schema/subgraphs.ts';
+import { isEntry, serve } from '../shared/main.ts';
 import { resolvers, type TrackingContext } from './resolvers.ts';
 
 /** No database: ready whenever the process is, nothing to close. */
@@ -25,8 +21,4 @@ export const subgraph: SubgraphModule<StoreHandle, TrackingContext> = {
 };
 export default subgraph;
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = subgraphEntry('tracking');
-  const running = await startSubgraph(subgraph, noStore(), { port: Number(process.env[entry.portSetting] ?? entry.defaultPort) });
-  logger.info({ url: running.url }, 'tracking subgraph listening (no store: derives from the agencies)');
-}
+if (isEntry(import.meta.url)) await serve(subgraph);

@@ -1,0 +1,34 @@
+// Running one subgraph as its own process (`tsx subgraphs/<name>/index.ts`, as `npm start`
+// and docker-compose do). Each subgraph's index.ts ends with
+//   if (isEntry(import.meta.url)) await serve(subgraph);
+// so the same module can also be imported by composition, the gateway tests and the seed.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { StoreLocation } from './db.ts';
+import type { SubgraphModule } from './module.ts';
+import { logger } from './log.ts';
+import { startSubgraph } from './server.ts';
+import { dataDir, subgraphEntry } from '../../schema/subgraphs.ts';
+
+/** True when the module at `moduleUrl` is the script node was started with. */
+export function isEntry(moduleUrl: string): boolean {
+  return Boolean(process.argv[1]) && pathToFileURL(path.resolve(process.argv[1])).href === moduleUrl;
+}
+
+/** Where subgraph `name` keeps its data: its database URL setting, else embedded PGlite. */
+export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  const entry = subgraphEntry(name);
+  const url = entry.databaseSetting ? env[entry.databaseSetting] : undefined;
+  return url ? { url } : { pgliteDir: path.join(dataDir(env), name) };
+}
+
+/** Opens the subgraph's store, serves it on its port, and closes both on SIGTERM or SIGINT. */
+export async function serve(module: SubgraphModule<any, any>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const entry = subgraphEntry(module.name);
+  const store = await module.openStore(storeLocation(module.name, env));
+  const running = await startSubgraph(module, store, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
+  logger.info({ url: running.url, store: store.database?.describe ?? 'none' }, `${module.name} subgraph listening`);
+  // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
+  const stop = () => void running.stop().then(() => store.close()).finally(() => process.exit(0));
+  process.once('SIGTERM', stop).once('SIGINT', stop);
+}
