@@ -17,7 +17,7 @@ import { loadOrCreateKeyFile, type KeyFile } from '../subgraphs/shared/keys.ts';
 import { GATEWAY_JWKS_PATH, gatewayKeyFile, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import { startSubgraph } from '../subgraphs/shared/server.ts';
 import { MODULES } from '../subgraphs/index.ts';
-import { PERMISSIONS } from '../gateway/auth/policy.ts';
+import { PERMISSIONS, ROLES, permissionsFor } from '../gateway/auth/policy.ts';
 import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -25,7 +25,7 @@ import { startStack, type Stack } from './support/stack.ts';
 const PROFILE = 'query Profile($sid: ID!) { offender(sid: $sid) { sid name { last first } } }';
 
 /** The first synthetic offender (seed 3, after the first 40) whose story touches every protected field class. */
-export function fullStory(): OffenderStory {
+function fullStory(): OffenderStory {
   for (let start = 40; start < 20_000; start += 1) {
     const [story] = generateStories({ offenders: 1, seed: 3, start });
     if (story.registration && story.protectiveOrders.some((order) => order.protectedPersons.length) && story.paroles.some((parole) => parole.caseNotes.length)) return story;
@@ -450,6 +450,101 @@ describe('security suite', function () {
       assert.deepEqual(judicial.data._entities.filter((entity: unknown) => entity !== null), [], 'judicial _entities returned an erased case');
       assert.deepEqual(correction.data._entities.map((entity: any) => entity?.correctionalSentence ?? null).filter((value: unknown) => value !== null), [], 'correction disclosed a sentence of an erased case');
       assert.deepEqual(found, []);
+    });
+  });
+  describe('field permissions by role (AC-3, AC-6)', () => {
+    const ACCESS = `query Access($sid: ID!) { offender(sid: $sid) { sid name { last }
+      sexOffenderRegistration { status homeAddress { city } }
+      courtCases(first: 1) { totalCount } warrants { warrantNumber } protectiveOrders { orderNumber protectedPersons { name } }
+      infractions { ticketNumber } probation { caseNumber }
+      custody { inmateNumber } sentences { docketNumber } parole { caseNumber caseNotes { text } } } }`;
+    const as = async (roles: string[]) => ({ authorization: `Bearer ${await stack.token({ user: `as-${roles.join('+')}`, roles })}` });
+    const shape = (errors: any[] = []) => [...new Set(errors.map((error) => `${error.extensions?.code} ${error.path.map((part: unknown) => (typeof part === 'number' ? '[]' : part)).join('.')}`))].sort();
+
+    it('answers each role with what its permissions open; every other field is null with FORBIDDEN at its path', async () => {
+      const full = stories[40].person.sid;
+      const got: Record<string, { sid: string | null; denied: string[] }> = {};
+      for (const role of Object.keys(ROLES)) {
+        const answer = await stack.query(ACCESS, { sid: full }, await as([role]));
+        got[role] = { sid: answer.body.data?.offender?.sid ?? null, denied: shape(answer.body.errors) };
+      }
+      const denied = (...paths: string[]) => paths.map((p) => `FORBIDDEN offender${p ? `.${p}` : ''}`).sort();
+      const protectedClasses = denied('parole.[].caseNotes', 'protectiveOrders.[].protectedPersons', 'sexOffenderRegistration.homeAddress');
+      assert.deepEqual(got, {
+        'law-enforcement': { sid: full, denied: denied('parole.[].caseNotes') },
+        prosecutor: { sid: full, denied: denied('parole.[].caseNotes') },
+        court: { sid: full, denied: denied('parole.[].caseNotes', 'sexOffenderRegistration.homeAddress') },
+        probation: { sid: full, denied: denied('parole.[].caseNotes') },
+        parole: { sid: full, denied: denied('protectiveOrders.[].protectedPersons') },
+        correction: { sid: full, denied: protectedClasses },
+        'victim-services': { sid: full, denied: denied('infractions', 'parole', 'probation', 'sexOffenderRegistration', 'warrants') },
+        analyst: { sid: full, denied: protectedClasses },
+        trainer: { sid: full, denied: protectedClasses },
+        auditor: { sid: null, denied: denied('') },
+      });
+      const record = (await stack.gateway.audit.readAll()).filter((r) => r.user === 'as-correction').at(-1)!;
+      assert.deepEqual([record.outcome, record.reason, record.sids], ['partial', 'FORBIDDEN', [full]]);
+    });
+
+    it('keeps the rest of the answer, and never asks a subgraph for a field it cut', async () => {
+      const full = stories[40];
+      const sent: string[] = [];
+      const original = globalThis.fetch;
+      globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+        if (String(input) === stack.subgraphs.judicial.url || String(input) === stack.subgraphs.correction.url) sent.push(String(init?.body));
+        return original(input, init);
+      }) as typeof fetch;
+      let answer: { status: number; body: any };
+      try {
+        answer = await stack.query(ACCESS, { sid: full.person.sid }, await as(['analyst']));
+      } finally {
+        globalThis.fetch = original;
+      }
+      const offender = answer.body.data.offender;
+      assert.equal(offender.protectiveOrders.length, full.protectiveOrders.length);
+      assert.deepEqual(offender.protectiveOrders.map((order: any) => order.protectedPersons), full.protectiveOrders.map(() => null));
+      assert.deepEqual(offender.parole.map((parole: any) => [parole.caseNumber, parole.caseNotes]), full.paroles.map((parole) => [parole.caseNumber, null]));
+      assert.ok(sent.length >= 2);
+      assert.deepEqual(sent.filter((body) => /protectedPersons|caseNotes/.test(body)), []);
+      const allowed = await stack.query(ACCESS, { sid: full.person.sid }, await as(['law-enforcement', 'parole']));
+      assert.deepEqual(allowed.body.errors, undefined);
+      assert.ok(allowed.body.data.offender.parole[0].caseNotes.length > 0);
+      assert.ok(allowed.body.data.offender.protectiveOrders.some((order: any) => order.protectedPersons.length > 0));
+      assert.equal(typeof allowed.body.data.offender.sexOffenderRegistration.homeAddress.city, 'string');
+    });
+
+    it('each subgraph enforces the same rule on the identity the gateway signed', async () => {
+      const full = stories[40];
+      const order = full.protectiveOrders.find((candidate) => candidate.protectedPersons.length)!;
+      const key = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: stack.dataDir }));
+      const call = async (subgraph: string, roles: string[], query: string, variables: Record<string, unknown>) => {
+        const identity = { userId: 'direct', ori: 'CT0000000', roles, permissions: permissionsFor(roles), purpose: 'C' as const, requestId: 'direct-probe' };
+        const response = await fetch(stack.subgraphs[subgraph].url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await signSubgraphToken(key, identity, subgraph)}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = await response.json() as any;
+        return { data: body.data, denied: shape(body.errors) };
+      };
+      const probes = {
+        'judicial: protected persons': ['judicial', 'query O($n: ID!) { protectiveOrder(orderNumber: $n) { orderNumber protectedPersons { name } } }', { n: order.orderNumber }],
+        'correction: parole case notes (entities)': ['correction', 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { parole { caseNumber caseNotes { text } } } } }', { r: [{ __typename: 'Offender', sid: full.person.sid }] }],
+        'public-safety: registrant home address': ['public-safety', 'query S($sid: ID!) { offender(sid: $sid) { sexOffenderRegistration { status homeAddress { city } } } }', { sid: full.person.sid }],
+      } as const;
+      const got: Record<string, string[]> = {};
+      for (const [name, [subgraph, query, variables]] of Object.entries(probes)) {
+        got[`${name} as analyst`] = (await call(subgraph, ['analyst'], query, variables)).denied;
+        got[`${name} as law-enforcement+parole`] = (await call(subgraph, ['law-enforcement', 'parole'], query, variables)).denied;
+      }
+      assert.deepEqual(got, {
+        'judicial: protected persons as analyst': ['FORBIDDEN protectiveOrder.protectedPersons'],
+        'judicial: protected persons as law-enforcement+parole': [],
+        'correction: parole case notes (entities) as analyst': ['FORBIDDEN _entities.[].parole.[].caseNotes'],
+        'correction: parole case notes (entities) as law-enforcement+parole': [],
+        'public-safety: registrant home address as analyst': ['FORBIDDEN offender.sexOffenderRegistration.homeAddress'],
+        'public-safety: registrant home address as law-enforcement+parole': [],
+      });
     });
   });
 });
