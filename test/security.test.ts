@@ -453,7 +453,7 @@ describe('security suite', function () {
     });
   });
   describe('field permissions by role (AC-3, AC-6)', () => {
-    const ACCESS = `query Access($sid: ID!) { offender(sid: $sid) { sid name { last }
+    const ACCESS = `query Access($sid: ID!) { offender(sid: $sid) { sid name { last } arrests { trackingNumber }
       sexOffenderRegistration { status homeAddress { city } }
       courtCases(first: 1) { totalCount } warrants { warrantNumber } protectiveOrders { orderNumber protectedPersons { name } }
       infractions { ticketNumber } probation { caseNumber }
@@ -477,7 +477,7 @@ describe('security suite', function () {
         probation: { sid: full, denied: denied('parole.[].caseNotes') },
         parole: { sid: full, denied: denied('protectiveOrders.[].protectedPersons') },
         correction: { sid: full, denied: protectedClasses },
-        'victim-services': { sid: full, denied: denied('infractions', 'parole', 'probation', 'sexOffenderRegistration', 'warrants') },
+        'victim-services': { sid: full, denied: denied('arrests', 'infractions', 'parole', 'probation', 'sexOffenderRegistration', 'warrants') },
         analyst: { sid: full, denied: protectedClasses },
         trainer: { sid: full, denied: protectedClasses },
         auditor: { sid: null, denied: denied('') },

@@ -174,10 +174,11 @@ export function readFacts(rep: OffenderRepresentation): Facts {
     unavailable.push(...systems);
     return [];
   };
-  // MNI answers recordLastUpdated, arrests and registration in the same fetch: arrests
-  // missing means DPS did not answer (or does not know the SID), so none of the three is known.
-  const dpsAnswered = Array.isArray(rep.arrests);
-  const arrests = list(rep.arrests, 'MNI', 'CCH', 'SOR');
+  // MNI answers recordLastUpdated, arrests and registration in the same fetch. No MNI stamp
+  // and no arrests means DPS did not answer (or does not know the SID): none of the three is
+  // known. A stamp without arrests means only CCH was withheld (the user's role lacks it).
+  const dpsAnswered = rep.recordLastUpdated != null || Array.isArray(rep.arrests);
+  const arrests = dpsAnswered ? list(rep.arrests, 'CCH') : list(rep.arrests, 'MNI', 'CCH', 'SOR');
   const cases = list(rep.courtCases?.edges.map((edge) => edge.node), 'CCMS');
   return {
     sid: rep.sid,

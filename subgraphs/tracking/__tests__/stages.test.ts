@@ -216,5 +216,13 @@ describe('tracking stage rules', () => {
       assert.deepEqual([status.stage, status.custodyBasis], ['INCARCERATED', 'SENTENCED']);
       assert.deepEqual(readFacts({ sid: '000100001' }).unavailable, ['MNI', 'CCH', 'SOR', 'CCMS', 'PRAWN', 'POR', 'PCMS', 'OMIS', 'PAROLE']);
     });
+
+    it('tells CCH withheld from a role apart from DPS not answering', () => {
+      const withheld = readFacts({
+        sid: '000100001', recordLastUpdated: STAMP, arrests: null, sexOffenderRegistration: null,
+        courtCases: { totalCount: 0, edges: [] }, warrants: [], protectiveOrders: [], probation: [], custody: [], parole: [],
+      });
+      assert.deepEqual(withheld.unavailable, ['CCH']);
+    });
   });
 });
