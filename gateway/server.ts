@@ -18,6 +18,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
 import { formatGatewayError, unknownOperationStatus } from './errors.ts';
+import { reservedAuditKeys } from './audit/subjects.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
@@ -128,7 +129,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     introspection: openUi,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, reservedAuditKeys],
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.

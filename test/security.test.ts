@@ -281,6 +281,13 @@ describe('security suite', function () {
       assert.deepEqual([last.event, last.user, last.operationName, last.variables], ['audit-read', 'suite-auditor', 'who-viewed', { sid }]);
     });
 
+    it('refuses a client alias that would stand in for the audit\'s hidden SID', async () => {
+      const spoof = await stack.query('query Spoof($sid: ID!) { offender(sid: $sid) { _obtsAuditSid: fbiNumber name { last } } }', { sid });
+      assert.equal(spoof.status, 400);
+      assert.equal(spoof.body.data, undefined);
+      assert.match(spoof.body.errors[0].message, /"_obtsAuditSid" is reserved for the audit; expected an alias that does not start with _obts/);
+    });
+
     it('on PostgreSQL: commits each record, and returns no data when the audit write fails', async () => {
       const url = await freshPostgresDatabase('security_audit');
       const gateway = await startGateway({

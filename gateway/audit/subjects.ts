@@ -2,10 +2,26 @@
 // (`courtCase(…) { offender { name { last } } }`), so before planning the audit adds a
 // hidden `sid` selection to every Offender in the query; when the answer is ready it
 // collects those SIDs and removes them, so the client sees exactly what it asked for.
-import { getNamedType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 
-/** The response key of the hidden selection (a client alias of this name is overwritten). */
+/** The response key of the hidden selection; clients may not use it (reservedAuditKeys). */
 export const AUDIT_SID_KEY = '_obtsAuditSid';
+
+/**
+ * Validation rule: a client alias (or field) named like the hidden selection would replace
+ * it and make the audit record another value as the SID (CJIS AU-9: audit information is
+ * protected from modification). Such documents are refused before anything runs.
+ */
+export function reservedAuditKeys(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      const key = node.alias?.value ?? node.name.value;
+      if (key.startsWith('_obts')) {
+        context.reportError(new GraphQLError(`"${key}" is reserved for the audit; expected an alias that does not start with _obts`, { nodes: [node] }));
+      }
+    },
+  };
+}
 
 /** The document with `_obtsAuditSid: sid` in every selection set of type Offender. */
 export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
