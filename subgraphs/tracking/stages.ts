@@ -34,6 +34,9 @@ export interface CaseStage {
   possible: Stage[];
 }
 
+/** No system left unread. */
+const NONE: ReadonlySet<string> = new Set();
+
 /** Supervision statuses under which the person is still supervised (PCMS and Parole codes). */
 const SUPERVISED = new Set(['ACTIVE', 'VIOLATION', 'ABSCONDED']);
 
@@ -102,7 +105,7 @@ export function convictionDate(kase: CaseFact): string | null {
  * the person under CSSD supervision, which PCMS must show. A fine or conditional
  * discharge (C.G.S. 53a-28(b)(3)-(5), 53a-29) leaves no custody or supervision.
  */
-export function disposedCaseStage(kase: CaseFact, custody: CustodyFact | undefined, probation: ProbationFact | undefined, parole: ParoleFact | undefined): CaseStage {
+export function disposedCaseStage(kase: CaseFact, custody: CustodyFact | undefined, probation: ProbationFact | undefined, parole: ParoleFact | undefined, unread: ReadonlySet<string> = NONE): CaseStage {
   const sentence = kase.sentence;
   if (custody && isHeld(custody) && (custody.status === 'UNSENTENCED' || !sentence || sentence.termDays - sentence.suspendedDays <= 0)) {
     return conflicting(kase.docketNumber, {
@@ -116,6 +119,10 @@ export function disposedCaseStage(kase: CaseFact, custody: CustodyFact | undefin
     return stage(kase.docketNumber, 'RELEASED', ended, `Case ${kase.docketNumber} disposed ${ended} without a sentence`, [ref.case(kase)]);
   }
   if (sentence.termDays - sentence.suspendedDays > 0) {
+    if (!custody && unread.has('OMIS')) {
+      return stage(kase.docketNumber, 'INCARCERATED', sentence.date,
+        `CCMS shows a sentence to ${sentence.termDays - sentence.suspendedDays} days of prison on ${kase.docketNumber} (${sentence.date}); not confirmed: OMIS did not answer`, [ref.case(kase)], 'SENTENCED');
+    }
     if (!custody) {
       return conflicting(kase.docketNumber, {
         kind: 'SENTENCED_WITHOUT_ADMISSION',
@@ -124,10 +131,14 @@ export function disposedCaseStage(kase: CaseFact, custody: CustodyFact | undefin
       }, ['INCARCERATED', 'RELEASED']);
     }
     if (isHeld(custody)) return heldStage(custody, [ref.case(kase)]);
-    return afterReleaseStage(custody, probation, parole, [ref.case(kase)]);
+    return afterReleaseStage(custody, probation, parole, [ref.case(kase)], unread);
   }
   if (sentence.probationMonths > 0) {
     if (probation) return probationStage(probation, [ref.case(kase)]);
+    if (unread.has('PCMS')) {
+      return stage(kase.docketNumber, 'ON_PROBATION', sentence.date,
+        `CCMS shows ${sentence.probationMonths} months of probation on ${kase.docketNumber} (${sentence.date}); not confirmed: PCMS did not answer`, [ref.case(kase)]);
+    }
     return conflicting(kase.docketNumber, {
       kind: 'PROBATION_SENTENCE_WITHOUT_CASE',
       summary: `CCMS shows ${sentence.probationMonths} months of probation on ${kase.docketNumber} (${sentence.date}), but PCMS has no probation case on that docket`,
@@ -144,10 +155,14 @@ export function disposedCaseStage(kase: CaseFact, custody: CustodyFact | undefin
  * split sentence starts probation (C.G.S. 53a-28(b)(7)), which PCMS must show; otherwise
  * the person is free from the release date.
  */
-export function afterReleaseStage(custody: CustodyFact, probation: ProbationFact | undefined, parole: ParoleFact | undefined, basis: SourceRecord[] = []): CaseStage {
+export function afterReleaseStage(custody: CustodyFact, probation: ProbationFact | undefined, parole: ParoleFact | undefined, basis: SourceRecord[] = [], unread: ReadonlySet<string> = NONE): CaseStage {
   const records = [...basis, ref.custody(custody)];
   if (custody.releaseType === 'PAROLE' || custody.status === 'PAROLED') {
     if (parole) return paroleStage(parole, custody.docketNumber, records);
+    if (unread.has('PAROLE')) {
+      return stage(custody.docketNumber, 'ON_PAROLE', custody.releaseDate,
+        `OMIS shows inmate ${custody.inmateNumber} released to parole on ${custody.releaseDate}; not confirmed: Parole did not answer`, records);
+    }
     return conflicting(custody.docketNumber, {
       kind: 'PAROLE_RELEASE_WITHOUT_PAROLE_CASE',
       summary: `OMIS shows inmate ${custody.inmateNumber} released to parole on ${custody.releaseDate}, but Parole has no case starting then`,
@@ -155,6 +170,10 @@ export function afterReleaseStage(custody: CustodyFact, probation: ProbationFact
     }, ['ON_PAROLE', 'RELEASED']);
   }
   if (probation) return probationStage(probation, records);
+  if (custody.releaseType === 'TRANSFER_TO_PROBATION' && unread.has('PCMS')) {
+    return stage(custody.docketNumber, 'ON_PROBATION', custody.releaseDate,
+      `OMIS shows inmate ${custody.inmateNumber} released to probation on ${custody.releaseDate}; not confirmed: PCMS did not answer`, records);
+  }
   if (custody.releaseType === 'TRANSFER_TO_PROBATION') {
     return conflicting(custody.docketNumber, {
       kind: 'PROBATION_SENTENCE_WITHOUT_CASE',
@@ -233,6 +252,10 @@ export function arrestStage(arrest: ArrestFact): CaseStage {
  * person known to one agency only still gets a stage from what exists.
  */
 export function caseStages(facts: Facts): CaseStage[] {
+  // A record missing from a system that did not answer (down, or withheld from this
+  // user's role) is not evidence of absence: rules then rest on the source that did
+  // answer and say what could not be confirmed, instead of reporting a contradiction.
+  const unread: ReadonlySet<string> = new Set(facts.unavailable);
   const custodyByDocket = firstBy(facts.custody, (c) => c.docketNumber);
   const probationByDocket = firstBy(facts.probation, (p) => p.docketNumber);
   const usedParole = new Set<string>();
@@ -246,13 +269,13 @@ export function caseStages(facts: Facts): CaseStage[] {
   for (const kase of facts.cases) {
     const custody = custodyByDocket.get(kase.docketNumber);
     stages.push(kase.status === 'DISPOSED'
-      ? disposedCaseStage(kase, custody, probationByDocket.get(kase.docketNumber), paroleAfter(custody))
+      ? disposedCaseStage(kase, custody, probationByDocket.get(kase.docketNumber), paroleAfter(custody), unread)
       : pendingCaseStage(kase, custody));
   }
   for (const [docket, custody] of custodyByDocket) {
     if (dockets.has(docket)) continue;
     dockets.add(docket);
-    stages.push(isHeld(custody) ? heldStage(custody) : afterReleaseStage(custody, probationByDocket.get(docket), paroleAfter(custody)));
+    stages.push(isHeld(custody) ? heldStage(custody) : afterReleaseStage(custody, probationByDocket.get(docket), paroleAfter(custody), [], unread));
   }
   for (const [docket, probation] of probationByDocket) if (!dockets.has(docket)) stages.push(probationStage(probation));
   for (const parole of facts.parole) if (!usedParole.has(parole.caseNumber)) stages.push(unmatchedParoleStage(parole, facts.custody));

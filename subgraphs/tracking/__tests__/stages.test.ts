@@ -127,6 +127,17 @@ describe('tracking stage rules', () => {
       assert.deepEqual(keys(status.contradictions[0].records), [`CCMS ${DOCKET}`]);
     });
 
+    it('is no contradiction when the confirming system did not answer: rests on the source that did, says what is unconfirmed', () => {
+      const prison = trackingStatus(history({ cases: [sentenced({})], unavailable: ['OMIS', 'PAROLE'] }));
+      assert.deepEqual([prison.stage, prison.custodyBasis, prison.since, prison.contradictions], ['INCARCERATED', 'SENTENCED', '2023-05-10', []]);
+      assert.match(prison.summary, /not confirmed: OMIS did not answer/);
+      const probationOnly = trackingStatus(history({ cases: [sentenced({ type: 'PROBATION', termDays: 365, suspendedDays: 365, probationMonths: 24 })], unavailable: ['PCMS'] }));
+      assert.deepEqual([probationOnly.stage, probationOnly.since, probationOnly.contradictions], ['ON_PROBATION', '2023-05-10', []]);
+      const paroled = custody('PAROLED', { releaseDate: '2024-01-15', releaseType: 'PAROLE' });
+      const toParole = trackingStatus(history({ cases: [sentenced({})], custody: [paroled], unavailable: ['PAROLE'] }));
+      assert.deepEqual([toParole.stage, toParole.since, toParole.contradictions], ['ON_PAROLE', '2024-01-15', []]);
+    });
+
     it('reports the same contradiction without letting it decide when custody on another case settles the answer', () => {
       const held = custody('UNSENTENCED', { docketNumber: DOCKET_2, admissionDate: '2024-04-01' });
       const open = courtCase('OPEN', { docketNumber: DOCKET_2, trackingNumber: 'CT2400000002', arraignmentDate: '2024-04-01' });
