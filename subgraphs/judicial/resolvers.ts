@@ -63,7 +63,7 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
       const first = parseFirst(args.first);
       const cases = await ctx.loaders.casesBySid.load(offender.sid);
       const matching = args.status ? cases.filter((c) => c.status === args.status) : cases;
-      return { ...pageOf('courtCases', matching, first, args.after, (c) => [c.docketNumber]), totalCount: matching.length };
+      return { ...pageOf('courtCases', matching, first, args.after, (c) => [c.arraignmentDate, c.docketNumber], ['desc', 'desc']), totalCount: matching.length };
     },
     warrants: async (offender: { sid: string }, args: { status?: string | null }, ctx: JudicialContext) => {
       const warrants = await ctx.loaders.warrantsBySid.load(offender.sid);

@@ -47,20 +47,34 @@ export function toPage<T>(field: string, rows: T[], first: number, keyOf: (row: 
   return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
 }
 
-/** Pages an in-memory, already sorted list (a per-offender list fetched by a batch). */
+/**
+ * Pages an in-memory list already sorted by `keyOf` in `directions` (one per key part; a
+ * per-offender list fetched by a batch). The page starts at the first row that sorts
+ * after the cursor's key, so a row that disappeared since the last page (erased, or no
+ * longer matching a filter) skips nothing that follows it.
+ */
 export function pageOf<T>(
   field: string,
   rows: T[],
   first: number,
   after: string | null | undefined,
   keyOf: (row: T) => CursorKey,
-  arity = 1,
+  directions: Array<'asc' | 'desc'>,
 ): Page<T> {
   let start = 0;
   if (after) {
-    const key = JSON.stringify(decodeCursor(field, after, arity));
-    const index = rows.findIndex((row) => JSON.stringify(keyOf(row)) === key);
-    start = index < 0 ? rows.length : index + 1;
+    const key = decodeCursor(field, after, directions.length);
+    const index = rows.findIndex((row) => compareKeys(keyOf(row), key, directions) > 0);
+    start = index < 0 ? rows.length : index;
   }
   return toPage(field, rows.slice(start, start + first + 1), first, keyOf);
+}
+
+// Private: compares keys part by part, each part in its own direction.
+function compareKeys(a: CursorKey, b: CursorKey, directions: Array<'asc' | 'desc'>): number {
+  for (let i = 0; i < directions.length; i += 1) {
+    const order = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
+    if (order !== 0) return directions[i] === 'desc' ? -order : order;
+  }
+  return 0;
 }

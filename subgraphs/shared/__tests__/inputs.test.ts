@@ -55,11 +55,21 @@ describe('cursors', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 10; guard += 1) {
-      const page: Page<(typeof rows)[number]> = pageOf('list', rows, 2, after, keyOf, 2);
+      const page: Page<(typeof rows)[number]> = pageOf('list', rows, 2, after, keyOf, ['asc', 'asc']);
       seen.push(...page.edges.map((edge) => edge.node.name));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
     assert.deepEqual(seen, ['A', 'B', 'C', 'D', 'E']);
+  });
+
+  it('loses nothing when the row a cursor points at is gone by the next page', () => {
+    const newestFirst = [['2024-05-01', 'D5'], ['2024-04-01', 'D4'], ['2024-03-01', 'D3'], ['2024-02-01', 'D2']].map(([date, docket]) => ({ date, docket }));
+    const key = (row: { date: string; docket: string }) => [row.date, row.docket];
+    const page1 = pageOf('cases', newestFirst, 2, null, key, ['desc', 'desc']);
+    assert.deepEqual(page1.edges.map((e) => e.node.docket), ['D5', 'D4']);
+    const withoutD4 = newestFirst.filter((row) => row.docket !== 'D4');
+    const page2 = pageOf('cases', withoutD4, 2, page1.pageInfo.endCursor, key, ['desc', 'desc']);
+    assert.deepEqual(page2.edges.map((e) => e.node.docket), ['D3', 'D2']);
   });
 });
