@@ -49,7 +49,21 @@ export async function loadOrCreateKeyFile(file: string, kidPrefix: string, note:
       rmSync(temporary, { force: true });
     }
   }
-  return readKeyFile(file);
+  const keys = readKeyFile(file);
+  // The public half on its own, for processes that only verify (subgraphs): they never
+  // need to open the file that holds the private key.
+  const publicFile = publicJwksFile(file);
+  try {
+    if (!existsSync(publicFile)) writeFileSync(publicFile, JSON.stringify(keys.publicJwks, null, 2) + '\n', { mode: 0o644 });
+  } catch {
+    // A read-only key folder (a mounted secret): subgraphs then use OBTS_GATEWAY_JWKS_FILE or _URL.
+  }
+  return keys;
+}
+
+/** The public key set written beside a key file: `gateway-signing.json` → `gateway-signing.jwks.json`. */
+export function publicJwksFile(keyFile: string): string {
+  return keyFile.replace(/(\.json)?$/, '.jwks.json');
 }
 
 /** Reads a key pair file; the error names the file and the expected shape. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { dataDir } from '../../schema/subgraphs.ts';
-import { loadOrCreateKeyFile, readJwksFile, signingKey, SIGNING_ALG, type SigningKey } from './keys.ts';
+import { loadOrCreateKeyFile, readJwksFile, signingKey, SIGNING_ALG, type SigningKey, publicJwksFile } from './keys.ts';
 import { isPurposeCode, type Identity } from './identity.ts';
 
 export const GATEWAY_ISSUER = 'obts-gateway';
@@ -48,11 +48,12 @@ export type TrustSource = { jwks: JSONWebKeySet } | { jwksFile: string } | { jwk
 
 /**
  * OBTS_GATEWAY_JWKS_URL (the gateway's GATEWAY_JWKS_PATH: separate hosts or containers),
- * else OBTS_GATEWAY_JWKS_FILE, else the public half of the gateway key file (same machine).
+ * else OBTS_GATEWAY_JWKS_FILE, else the public key set the gateway writes beside its key
+ * file (same machine) — never the key file itself, which holds the private key.
  */
 export function trustFromEnv(env: NodeJS.ProcessEnv = process.env): TrustSource {
   if (env.OBTS_GATEWAY_JWKS_URL) return { jwksUrl: env.OBTS_GATEWAY_JWKS_URL };
-  return { jwksFile: env.OBTS_GATEWAY_JWKS_FILE || gatewayKeyFile(env) };
+  return { jwksFile: env.OBTS_GATEWAY_JWKS_FILE || publicJwksFile(gatewayKeyFile(env)) };
 }
 
 export type TrustResult = { ok: true; identity: Identity } | { ok: false; reason: string; message: string };

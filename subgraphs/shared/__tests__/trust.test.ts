@@ -1,10 +1,10 @@
 // Subgraph trust alone: what a subgraph accepts from the gateway, and what it refuses.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { createTrustVerifier, loadGatewayKey, signSubgraphToken } from '../trust.ts';
+import { createTrustVerifier, gatewayKeyFile, loadGatewayKey, signSubgraphToken, trustFromEnv } from '../trust.ts';
 import type { Identity } from '../identity.ts';
 import type { SigningKey } from '../keys.ts';
 
@@ -20,6 +20,14 @@ describe('subgraphs/shared trust', () => {
     stranger = await loadGatewayKey(path.join(dir, 'stranger.json'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the public half beside the key file, and subgraphs trust that file, never the private one', async () => {
+    const published = JSON.parse(readFileSync(path.join(dir, 'gateway.jwks.json'), 'utf8'));
+    assert.deepEqual(published, key.publicJwks);
+    assert.ok(published.keys.every((jwk: Record<string, unknown>) => !('d' in jwk)), 'no private component in the public file');
+    const env = { OBTS_DATA_DIR: dir };
+    assert.deepEqual(trustFromEnv(env), { jwksFile: gatewayKeyFile(env).replace(/\.json$/, '.jwks.json') });
+  });
 
   it('accepts a fresh gateway token once and hands over the identity it carries', async () => {
     const verify = createTrustVerifier({ jwks: key.publicJwks }, 'correction');
