@@ -288,6 +288,18 @@ describe('security suite', function () {
       assert.match(spoof.body.errors[0].message, /"_obtsAuditSid" is reserved for the audit; expected an alias that does not start with _obts/);
     });
 
+    it('records the person behind a record looked up by its own number, without showing the client anything extra', async () => {
+      const story = stories.find((candidate) => candidate.cases.some((c) => !c.erased) && candidate.warrants.some((w) => !candidate.cases.find((c) => c.docketNumber === w.docketNumber)?.erased))!;
+      const docket = story.cases.find((c) => !c.erased)!.docketNumber;
+      const warrant = story.warrants.find((w) => !story.cases.find((c) => c.docketNumber === w.docketNumber)?.erased)!.warrantNumber;
+      const answer = await stack.query('query ByNumbers($d: ID!, $w: ID!) { courtCase(docketNumber: $d) { status } warrant(warrantNumber: $w) { status } }', { d: docket, w: warrant });
+      assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+      assert.deepEqual(Object.keys(answer.body.data.courtCase), ['status']);
+      assert.deepEqual(Object.keys(answer.body.data.warrant), ['status']);
+      const record = (await records()).filter((r) => r.operationName === 'ByNumbers').at(-1)!;
+      assert.deepEqual(record.sids, [story.person.sid]);
+    });
+
     it('on PostgreSQL: commits each record, and returns no data when the audit write fails', async () => {
       const url = await freshPostgresDatabase('security_audit');
       const gateway = await startGateway({

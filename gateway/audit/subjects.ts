@@ -2,7 +2,7 @@
 // (`courtCase(…) { offender { name { last } } }`), so before planning the audit adds a
 // hidden `sid` selection to every Offender in the query; when the answer is ready it
 // collects those SIDs and removes them, so the client sees exactly what it asked for.
-import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getNamedType, GraphQLError, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 
 /** The response key of the hidden selection; clients may not use it (reservedAuditKeys). */
 export const AUDIT_SID_KEY = '_obtsAuditSid';
@@ -23,15 +23,28 @@ export function reservedAuditKeys(context: ValidationContext): ASTVisitor {
   };
 }
 
-/** The document with `_obtsAuditSid: sid` in every selection set of type Offender. */
+/**
+ * The document with a hidden `_obtsAuditSid` in every selection set that shows a person:
+ * `sid` on every Offender, and `offender { sid }` on every record that belongs to one
+ * (a court case, warrant, order or incarceration looked up by its own number discloses
+ * that person too, even when the query never selects the Offender).
+ */
 export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
+  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+  const sid: FieldNode = { kind: Kind.FIELD, name: name('sid') };
   return visit(document, visitWithTypeInfo(typeInfo, {
     Field: {
       leave(node: FieldNode) {
-        if (!node.selectionSet || getNamedType(typeInfo.getType())?.name !== 'Offender') return undefined;
-        const hidden: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: AUDIT_SID_KEY }, name: { kind: Kind.NAME, value: 'sid' } };
-        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } };
+        const type = getNamedType(typeInfo.getType());
+        if (!node.selectionSet || !isObjectType(type)) return undefined;
+        let hidden: FieldNode | undefined;
+        if (type.name === 'Offender') {
+          hidden = { ...sid, alias: name(AUDIT_SID_KEY) };
+        } else if (getNamedType(type.getFields().offender?.type)?.name === 'Offender') {
+          hidden = { kind: Kind.FIELD, alias: name(AUDIT_SID_KEY), name: name('offender'), selectionSet: { kind: Kind.SELECTION_SET, selections: [sid] } };
+        }
+        return hidden ? { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } } : undefined;
       },
     },
   }));
@@ -44,7 +57,9 @@ export function takeOffenderSids(data: unknown): string[] {
     if (Array.isArray(value)) return value.forEach(walk);
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
-    if (typeof record[AUDIT_SID_KEY] === 'string') found.add(record[AUDIT_SID_KEY] as string);
+    const hidden = record[AUDIT_SID_KEY] as string | { sid?: unknown } | null | undefined;
+    if (typeof hidden === 'string') found.add(hidden);
+    else if (hidden && typeof hidden.sid === 'string') found.add(hidden.sid);
     delete record[AUDIT_SID_KEY];
     Object.values(record).forEach(walk);
   };
