@@ -20,8 +20,10 @@ CREATE TABLE IF NOT EXISTS obts_audit (
 CREATE INDEX IF NOT EXISTS obts_audit_sids ON obts_audit USING gin ((record -> 'sids'));
 CREATE OR REPLACE FUNCTION obts_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' AND current_setting('obts.audit_prune', true) = 'on' THEN RETURN OLD; END IF;
-  RAISE EXCEPTION 'obts_audit is append-only (CJIS AU-9)';
+  -- Pruning removes only records past the one-year minimum retention (CJIS AU-11): no
+  -- session, whatever it sets, can delete a record younger than that.
+  IF TG_OP = 'DELETE' AND current_setting('obts.audit_prune', true) = 'on' AND OLD.recorded_at < now() - interval '365 days' THEN RETURN OLD; END IF;
+  RAISE EXCEPTION 'obts_audit is append-only (CJIS AU-9); only records older than 365 days may be pruned';
 END $$;
 DROP TRIGGER IF EXISTS obts_audit_append_only ON obts_audit;
 CREATE TRIGGER obts_audit_append_only BEFORE UPDATE OR DELETE ON obts_audit FOR EACH ROW EXECUTE FUNCTION obts_audit_append_only();

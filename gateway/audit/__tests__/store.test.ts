@@ -63,6 +63,22 @@ for (const engine of ['file', 'postgres'] as const) {
       assert.deepEqual(verifyChain(records), { count: 2, firstSeq: 3, broken: null });
     });
 
+    // The file store has no SQL sessions; its protection is the hash chain and verify.
+    if (engine === 'postgres') it('on PostgreSQL, lets no session delete a record younger than a year, even with the prune switch on', async () => {
+      await store.append(entry(1, { time: new Date().toISOString() }));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT set_config('obts.audit_prune', 'on', true)");
+        await assert.rejects(client.query('DELETE FROM obts_audit'), /only records older than 365 days may be pruned/);
+        await client.query('ROLLBACK');
+      } finally {
+        await client.end();
+      }
+      assert.equal((await store.readAll()).length, 1);
+    });
+
     it('names the first changed record', async () => {
       for (let n = 0; n < 5; n += 1) await store.append(entry(n));
       if (engine === 'file') {
