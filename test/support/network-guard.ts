@@ -4,6 +4,7 @@
 // connection to another address is refused before a packet leaves, and recorded; the
 // suite then fails in its final hook, naming every address that was tried.
 import net from 'node:net';
+import { dropRunDatabases } from './databases.ts';
 
 /** Addresses that were refused, for the final check and for the guard's own test. */
 export const refusedConnections: string[] = [];
@@ -39,7 +40,8 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
 } as typeof net.Socket.prototype.connect;
 
 export const mochaHooks = {
-  afterAll(this: Mocha.Context) {
+  async afterAll(this: Mocha.Context) {
+    await dropRunDatabases();
     const unexpected = refusedConnections.filter((where) => !where.startsWith('203.0.113.'));
     if (unexpected.length) {
       throw new Error(`code under test tried to reach non-loopback addresses: ${unexpected.join(', ')}`);
