@@ -4,12 +4,27 @@
 // Options: --user <name> (who is reading; default the OS account). Reads the log the
 // gateway writes (AUDIT_DATABASE_URL, else AUDIT_LOG_FILE / the data folder), and records
 // each read in it (CJIS AU-9). Exit code 1 when verify finds a break.
-import { parseArgs } from 'node:util';
+import { parseCommandLine, defineCli } from './cli.ts';
 import { auditSettings } from '../gateway/config.ts';
 import { openAuditStore } from '../gateway/audit/store.ts';
 import { pruneLog, reader, verifyLog, whoViewed } from '../gateway/audit/read.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { user: { type: 'string' } } });
+const spec = defineCli({
+  command: 'audit',
+  summary: 'Reads the audit log the gateway writes (AUDIT_DATABASE_URL, else AUDIT_LOG_FILE / the data folder); every read is itself recorded (CJIS AU-9). Exit code 1 when verify finds a break.',
+  positionals: '<verify | who-viewed SID | prune>',
+  options: { user: { type: 'string', value: 'NAME', help: 'who is reading (default: the OS account)' } },
+  examples: ['npm run audit -- verify', 'npm run audit -- who-viewed 000100007 --user auditor1', 'npm run audit -- prune'],
+});
+let parsed;
+try {
+  parsed = parseCommandLine(spec);
+} catch (error) {
+  console.error(`audit: ${(error as Error).message}`);
+  process.exit(2);
+}
+if (!parsed) process.exit(0);
+const { values, positionals } = parsed;
 const [command, argument] = positionals;
 const settings = auditSettings();
 const store = await openAuditStore(settings);

@@ -1,39 +1,60 @@
-// npm run seed -- --offenders N --seed S [--keep]
+// npm run seed -- --offenders N --seed S [--keep] [--as-of YYYY-MM-DD]
 // Generates N synthetic offenders and writes every agency store (each at its configured
 // database, or embedded PGlite under OBTS_DATA_DIR). Existing rows are removed first
-// unless --keep is given. Stop `npm start` first: an embedded store has one writer.
-import { parseArgs } from 'node:util';
+// unless --keep is given. Refuses while `npm start` runs on the same stores (scripts/run-lock.ts).
 import { openAllStores } from '../subgraphs/index.ts';
 import { seedStores } from '../seed/run.ts';
+import { dataDir } from '../schema/subgraphs.ts';
+import { acquireRunLock, storeNames } from './run-lock.ts';
+import { runCli, UsageError, wholeNumber, defineCli } from './cli.ts';
 
-function wholeNumber(value: string | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    console.error(`--${name} "${value}" is not valid; expected a whole number from 1 to ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const { values } = parseArgs({
-  options: { offenders: { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
-  strict: true,
+const spec = defineCli({
+  command: 'seed',
+  summary: 'Writes a deterministic synthetic population into every agency store (replacing what is there), the same for a seed on every engine.',
+  options: {
+    offenders: { type: 'string', value: 'N', help: 'how many offenders to generate, 1 to 2000000 (default 10000)' },
+    seed: { type: 'string', value: 'S', help: 'random seed: same seed, same data (default 1)' },
+    keep: { type: 'boolean', help: 'add to the stores instead of replacing their rows' },
+    'as-of': { type: 'string', value: 'YYYY-MM-DD', help: 'the "today" of the generated histories (default: today)' },
+  },
+  notes: [
+    'Stores: PUBLIC_SAFETY_DATABASE_URL, JUDICIAL_DATABASE_URL, CORRECTION_DATABASE_URL (unset: embedded PGlite under OBTS_DATA_DIR, default .data).',
+    'Stop `npm start` first: the seed refuses while the system runs on the same stores.',
+  ],
+  examples: ['npm run seed -- --offenders 10000 --seed 1', 'npm run seed -- --offenders 100000 --seed 7 --as-of 2026-06-30'],
 });
-const offenders = wholeNumber(values.offenders, 'offenders', 10_000, 2_000_000);
-const seed = wholeNumber(values.seed, 'seed', 1, 2 ** 31 - 1);
 
-const stores = await openAllStores();
-try {
-  if (!values.keep) for (const store of Object.values(stores)) await store.clear();
-  const began = performance.now();
-  const spent = await seedStores(stores, {
-    offenders, seed, asOf: values['as-of'],
-    onProgress: (done, total) => process.stdout.write(`\rseeded ${done} / ${total} offenders`),
-  });
-  process.stdout.write('\n');
-  for (const [name, ms] of Object.entries(spent)) console.log(`${name.padEnd(14)} ${stores[name].database.describe.padEnd(40)} ${(ms / 1000).toFixed(1)} s`);
-  console.log(`total ${((performance.now() - began) / 1000).toFixed(1)} s for ${offenders} offenders (seed ${seed})`);
-} finally {
-  for (const store of Object.values(stores)) await store.close();
-}
+await runCli(spec, async (values) => {
+  const offenders = wholeNumber(values.offenders, 'offenders', 10_000, 1, 2_000_000);
+  const seed = wholeNumber(values.seed, 'seed', 1, 1, 2 ** 31 - 1);
+  const asOf = values['as-of'];
+  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))) {
+    throw new UsageError(`--as-of "${asOf}" is not a date; expected YYYY-MM-DD, e.g. 2026-06-30`);
+  }
+  let lock;
+  try {
+    lock = acquireRunLock(dataDir(), 'npm run seed', storeNames());
+  } catch (error) {
+    console.error(`seed: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    const stores = await openAllStores();
+    try {
+      if (!values.keep) for (const store of Object.values(stores)) await store.clear();
+      const began = performance.now();
+      const spent = await seedStores(stores, {
+        offenders, seed, asOf,
+        onProgress: (done, total) => process.stdout.write(process.stdout.isTTY ? `\rseeded ${done} / ${total} offenders` : `seeded ${done} / ${total} offenders\n`),
+      });
+      if (process.stdout.isTTY) process.stdout.write('\n');
+      for (const [name, ms] of Object.entries(spent)) console.log(`${name.padEnd(14)} ${stores[name].database.describe.padEnd(40)} ${(ms / 1000).toFixed(1)} s`);
+      const seconds = (performance.now() - began) / 1000;
+      console.log(`total ${seconds.toFixed(1)} s for ${offenders} offenders (seed ${seed}), ${Math.round(offenders / seconds)} offenders/s`);
+    } finally {
+      for (const store of Object.values(stores)) await store.close();
+    }
+  } finally {
+    lock.release();
+  }
+});

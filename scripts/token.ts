@@ -3,11 +3,11 @@
 // Prints a user token signed with the development key (gateway/auth/dev-key.ts), for
 // developers, trainers and tests. Refused when OBTS_MODE=production: real tokens come from
 // the agency identity provider after CUAR approval and certification.
-import { parseArgs } from 'node:util';
 import { issueDevToken, loadDevKey } from '../gateway/auth/dev-key.ts';
 import { isRole, ROLES } from '../gateway/auth/policy.ts';
 import { isPurposeCode, PURPOSE_CODES } from '../subgraphs/shared/identity.ts';
 import { dataDir } from '../schema/subgraphs.ts';
+import { parseCommandLine, UsageError, defineCli } from './cli.ts';
 
 const fail = (message: string): never => {
   console.error(`token: ${message}`);
@@ -15,16 +15,27 @@ const fail = (message: string): never => {
 };
 
 if (process.env.OBTS_MODE === 'production') fail('the development key is refused in production mode; tokens come from the identity provider');
-const { values } = parseArgs({
+const spec = defineCli({
+  command: 'token',
+  summary: 'Prints a user token signed with the development key, for developers, trainers and tests. Refused in production: real tokens come from the identity provider.',
   options: {
-    user: { type: 'string' },
-    ori: { type: 'string' },
-    role: { type: 'string', multiple: true },
-    'certified-until': { type: 'string' },
-    purpose: { type: 'string' },
-    ttl: { type: 'string', default: '8h' },
+    user: { type: 'string', value: 'ID', help: 'user id (the token\'s sub), required' },
+    ori: { type: 'string', value: 'ORI', help: "the user's agency ORI, required, e.g. CT0064200" },
+    role: { type: 'string', multiple: true, value: 'ROLE', help: `role, required: ${Object.keys(ROLES).join(', ')}` },
+    'certified-until': { type: 'string', value: 'YYYY-MM-DD', help: 'end of the OBTS certification (default: a year from now)' },
+    purpose: { type: 'string', value: 'CODE', help: `CJIS purpose code: ${Object.keys(PURPOSE_CODES).join(', ')} (default: sent per request in x-obts-purpose)` },
+    ttl: { type: 'string', value: 'DURATION', help: 'token lifetime: 900, 15m, 8h or 1d (default 8h)' },
   },
+  examples: ['npm run -s token -- --user jsmith --ori CT0064200 --role law-enforcement --purpose C', 'TOKEN=$(npm run -s token -- --user trainer1 --ori CT0006400 --role analyst)'],
 });
+let parsed;
+try {
+  parsed = parseCommandLine(spec);
+} catch (error) {
+  fail((error as UsageError).message);
+}
+if (!parsed) process.exit(0);
+const values = { ttl: '8h', ...parsed.values };
 if (!values.user) fail('--user is required, e.g. --user jsmith');
 if (!values.ori || !/^[A-Z]{2}[0-9A-Z]{7}$/.test(values.ori)) fail(`--ori ${values.ori ?? '(missing)'}: expected an ORI, e.g. CT0064200`);
 const roles = values.role ?? [];
