@@ -1,5 +1,5 @@
 // Gateway settings, all from the environment, each with a loopback-only default.
-import { dataDir, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
+import { dataDir, ROOT, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
@@ -19,6 +19,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Largest request body accepted. */
   bodyLimit: string;
+  /** The supergraph file the gateway serves, and how often it looks for a new one (0: never). */
+  supergraph: { file: string; pollMs: number };
   /** Where the development keys (and the embedded audit log) live. */
   dataDir: string;
   auth: AuthSettings;
@@ -64,6 +66,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 1, 600_000),
     bodyLimit: env.GATEWAY_BODY_LIMIT ?? '100kb',
     dataDir: dataDir(env),
+    supergraph: {
+      file: path.resolve(ROOT, env.GATEWAY_SUPERGRAPH_FILE || 'schema/supergraph.graphql'),
+      pollMs: integer(env, 'GATEWAY_SUPERGRAPH_POLL_MS', 2000, 0, 3_600_000),
+    },
     auth,
     gatewayKeyFile: gatewayKeyFile(env),
     audit: auditSettings(env),

@@ -35,6 +35,8 @@ import { refusalEntry } from './audit/refusal.ts';
 import { parseOptions, queryLimits } from './limits/armor.ts';
 import { fieldPermissionPlugin, permissionIndex } from './auth/enforce.ts';
 import { createRateLimiter } from './limits/rate.ts';
+import { fileSupergraph, fixedSupergraph, supergraphMetrics, type SupergraphSource } from './supergraph.ts';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { sendRefusal } from './auth/middleware.ts';
 
 /** Per-request gateway context. */
@@ -99,9 +101,9 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
 }
 
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
-export function createGateway(config: GatewayConfig, key: SigningKey, supergraphSdl = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
+export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource | string = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
   return new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
@@ -111,7 +113,10 @@ export function createGateway(config: GatewayConfig, key: SigningKey, supergraph
   });
 }
 
-/** Starts the gateway over HTTP. */
+/**
+ * Starts the gateway over HTTP. Without `supergraphSdl` it serves the supergraph file
+ * from its settings and takes a newly composed one without a restart (gateway/supergraph.ts).
+ */
 export async function startGateway(config: GatewayConfig, supergraphSdl?: string): Promise<RunningGateway> {
   const app = express();
   app.disable('x-powered-by');
@@ -119,11 +124,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const openUi = config.mode !== 'production';
   const audit = await openAuditStore(config.audit);
   const limits = queryLimits(config.limits);
-  const sdl = supergraphSdl ?? readSupergraph();
+  const supergraph = supergraphSdl !== undefined ? fixedSupergraph(supergraphSdl) : fileSupergraph(config.supergraph.file, config.supergraph.pollMs);
   const gatewayKey = await loadGatewayKey(config.gatewayKeyFile);
   const metrics = createMetrics();
+  supergraphMetrics(metrics.registry, supergraph);
+  const permissions = swappablePermissions(supergraph);
+  let draining = false;
   const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, gatewayKey, sdl, metrics),
+    gateway: createGateway(config, gatewayKey, supergraph, metrics),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: openUi,
@@ -133,7 +141,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, fieldPermissionPlugin(permissionIndex(sdl)), auditPlugin(audit)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, permissions, auditPlugin(audit)],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
@@ -154,7 +162,13 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.get('/ready', async (_req, res) => {
     const checks = await Promise.all(Object.entries(config.subgraphUrls).map(async ([name, url]) => [name, await subgraphReady(url)] as const));
     const ready = checks.every(([, ok]) => ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'ready' : 'unavailable'])) });
+    const { hash, loadedAt } = supergraph.current();
+    const rejected = supergraph.rejected();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'ready' : 'unavailable'])),
+      supergraph: { hash, loadedAt: loadedAt.toISOString(), ...(rejected ? { rejected: { hash: rejected.hash, at: rejected.at.toISOString(), reason: rejected.reason } } : {}) },
+    });
   });
   if (openUi) {
     app.use('/graphiql/assets', graphiqlAssets());
@@ -169,6 +183,11 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   }
   app.use(
     '/graphql',
+    (_req, res, next) => {
+      // Draining for a stop: answers in flight finish; a new request is told to go elsewhere.
+      if (!draining) return next();
+      res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });
+    },
     assignRequestId,
     requireIdentity(authenticate, auditRefusal),
     async (req, res, next) => {
@@ -203,10 +222,22 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   return {
     url: `http://${config.host}:${port}/graphql`, port, audit,
     stop: async () => {
+      draining = true;
       await server.stop();
       await audit.close();
     },
   };
+}
+
+// Private: the field-permission cut over the supergraph being served. Each new supergraph
+// gets its own permission index, built before the swap (a bad one refuses the swap).
+function swappablePermissions(supergraph: SupergraphSource): ApolloServerPlugin<GatewayContext> {
+  let plugin = fieldPermissionPlugin(permissionIndex(supergraph.current().sdl));
+  supergraph.onSwap({
+    prepare: (sdl) => fieldPermissionPlugin(permissionIndex(sdl)),
+    commit: (prepared) => { plugin = prepared as typeof plugin; },
+  });
+  return { requestDidStart: (requestContext) => plugin.requestDidStart!(requestContext) };
 }
 
 // Private: the client's x-request-id when it is a plain token, else a fresh one.
