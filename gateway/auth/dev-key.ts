@@ -2,9 +2,10 @@
 // tokens with, for developers, trainers and tests. It is created on first use under the
 // data folder (git-ignored), its key id starts with "obts-dev-", and the gateway refuses
 // it in production mode (a token signed with it is 401 there; see verify.ts).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SignJWT } from 'jose';
-import { loadOrCreateKeyFile, signingKey, SIGNING_ALG, type KeyFile } from '../../subgraphs/shared/keys.ts';
+import { calculateJwkThumbprint, errors, exportJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { loadOrCreateKeyFile, readKeyFile, signingKey, SIGNING_ALG, type KeyFile } from '../../subgraphs/shared/keys.ts';
 import type { PurposeCode } from '../../subgraphs/shared/identity.ts';
 
 export const DEV_KID_PREFIX = 'obts-dev-';
@@ -54,4 +55,28 @@ export async function issueDevToken(keys: KeyFile, claims: DevTokenClaims): Prom
     .setExpirationTime(issuedAt + (claims.ttlSeconds ?? 8 * 3600))
     .setJti(crypto.randomUUID())
     .sign(key.privateKey);
+}
+
+/**
+ * Production: wraps the configured key set so that a token verified by a development key
+ * is refused however it is presented: with an `obts-dev-` key id, with another key id, or
+ * with none (jose then tries every key of the set). The key that would verify the token is
+ * compared by its RFC 7638 thumbprint with the development keys this data folder holds,
+ * and any key whose own `kid` says development is refused as well.
+ */
+export async function refuseDevelopmentKeys(keySet: JWTVerifyGetKey, dataDir: string, configured?: JSONWebKeySet): Promise<JWTVerifyGetKey> {
+  const file = devKeyFile(dataDir);
+  const devKeys = [
+    ...(existsSync(file) ? readKeyFile(file).publicJwks.keys : []),
+    ...(configured?.keys ?? []).filter((key) => key.kid?.startsWith(DEV_KID_PREFIX)),
+  ];
+  const refused = new Set(await Promise.all(devKeys.map((key) => calculateJwkThumbprint(key))));
+  const refuse = () => new errors.JWKSNoMatchingKey('the development key is refused in production mode');
+  return async (header, token) => {
+    if (header.kid?.startsWith(DEV_KID_PREFIX)) throw refuse();
+    const key = await keySet(header, token);
+    const jwk: JWK | undefined = key instanceof Uint8Array ? undefined : 'kty' in key ? (key as JWK) : await exportJWK(key as CryptoKey);
+    if (jwk && refused.has(await calculateJwkThumbprint(jwk))) throw refuse();
+    return key;
+  };
 }
