@@ -7,7 +7,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPaylo
 import { readJwksFile } from '../../subgraphs/shared/keys.ts';
 import { isPurposeCode, PURPOSE_CODES, type Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuthSettings, Mode } from '../config.ts';
-import { loadDevKey, refuseDevelopmentKeys } from './dev-key.ts';
+import { loadDevKey, refuseDevelopmentKeys, withoutDevelopmentKeys } from './dev-key.ts';
 import { isRole, permissionsFor, ROLES } from './policy.ts';
 import { CLOCK_TOLERANCE_SECONDS, insaneClaims } from './sanity.ts';
 
@@ -56,12 +56,13 @@ export async function createAuthenticator(settings: AuthSettings, mode: Mode, da
 // Private: the key set user tokens must be signed with. In production the development key
 // is refused even when someone copies it into the configured set (by thumbprint: dev-key.ts).
 async function keySetFor(settings: AuthSettings, mode: Mode, dataDir: string): Promise<JWTVerifyGetKey> {
-  const configured = settings.jwksFile ? readJwksFile(settings.jwksFile) : undefined;
+  const file = settings.jwksFile ? readJwksFile(settings.jwksFile) : undefined;
+  const configured = file && mode === 'production' ? await withoutDevelopmentKeys(file, dataDir) : file;
   const keySet = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
     : createLocalJWKSet(configured ?? (await loadDevKey(dataDir)).publicJwks);
   if (mode !== 'production') return keySet;
-  return refuseDevelopmentKeys(keySet, dataDir, configured);
+  return refuseDevelopmentKeys(keySet, dataDir, file);
 }
 
 // Private: a valid token's claims → the identity, or a 403 that names the missing grant.
