@@ -140,19 +140,22 @@ describe('security suite: access (issue 10)', function () {
       const convicted = openCases(mixed).find((kase) => kase.charges.some(isConvictionCharge))!;
       const warrant = mixed.warrants[0];
       const pretrial = pending.custodies.find((stay) => stay.status === 'UNSENTENCED')!;
-      const LOOKUP = `query Lookup($pending: ID!, $convicted: ID!, $warrant: ID!, $inmate: ID!) {
+      const order = [pending, mixed].flatMap((story) => story.protectiveOrders)[0];
+      assert.ok(order, 'neither sample offender has a protective order');
+      const LOOKUP = `query Lookup($pending: ID!, $convicted: ID!, $warrant: ID!, $inmate: ID!, $order: ID!) {
         pending: courtCase(docketNumber: $pending) { docketNumber } convicted: courtCase(docketNumber: $convicted) { docketNumber }
+        protectiveOrder(orderNumber: $order) { orderNumber }
         warrant(warrantNumber: $warrant) { warrantNumber } inmate(inmateNumber: $inmate) { status }
         warrants(first: 100) { totalCount edges { node { warrantNumber } } } }`;
-      const variables = { pending: pendingCase.docketNumber, convicted: convicted.docketNumber, warrant: warrant.warrantNumber, inmate: pretrial.inmateNumber };
+      const variables = { pending: pendingCase.docketNumber, convicted: convicted.docketNumber, warrant: warrant.warrantNumber, inmate: pretrial.inmateNumber, order: order.orderNumber };
       const got: Record<string, unknown> = {};
       for (const purpose of ['C', 'E', 'F']) {
         const { body } = await stack.query(LOOKUP, variables, await as(purpose));
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-        got[purpose] = { pending: body.data.pending?.docketNumber ?? null, convicted: body.data.convicted?.docketNumber ?? null, warrant: body.data.warrant?.warrantNumber ?? null, inmate: body.data.inmate?.status ?? null, warrantSearch: body.data.warrants.totalCount > 0 };
+        got[purpose] = { pending: body.data.pending?.docketNumber ?? null, convicted: body.data.convicted?.docketNumber ?? null, warrant: body.data.warrant?.warrantNumber ?? null, inmate: body.data.inmate?.status ?? null, order: body.data.protectiveOrder?.orderNumber ?? null, warrantSearch: body.data.warrants.totalCount > 0 };
       }
-      const all = { pending: pendingCase.docketNumber, convicted: convicted.docketNumber, warrant: warrant.warrantNumber, inmate: 'UNSENTENCED', warrantSearch: true };
-      const convictionsOnly = { pending: null, convicted: convicted.docketNumber, warrant: null, inmate: null, warrantSearch: false };
+      const all = { pending: pendingCase.docketNumber, convicted: convicted.docketNumber, warrant: warrant.warrantNumber, inmate: 'UNSENTENCED', order: order.orderNumber, warrantSearch: true };
+      const convictionsOnly = { pending: null, convicted: convicted.docketNumber, warrant: null, inmate: null, order: null, warrantSearch: false };
       assert.deepEqual(got, { C: all, E: convictionsOnly, F: convictionsOnly });
     });
 
