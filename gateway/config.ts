@@ -4,6 +4,7 @@ import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
 import type { QueryLimits } from './limits/armor.ts';
+import type { MetricsSettings } from './metrics-listener.ts';
 import path from 'node:path';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   limits: QueryLimits;
   /** Requests one user may make per minute (0: no limit). */
   ratePerMinute: number;
+  /** The metrics listener (METRICS_PORT, METRICS_HOST; gateway/metrics-listener.ts). */
+  metrics: MetricsSettings;
 }
 
 /** How user tokens are checked (gateway/auth/verify.ts). */
@@ -41,6 +44,10 @@ export interface AuthSettings {
   /** Neither set: the development key under the data folder (refused in production). */
   issuer: string;
   audience: string;
+  /** Longest token lifetime, exp - iat, seconds (OBTS_AUTH_MAX_TOKEN_LIFETIME; auth/sanity.ts). */
+  maxLifetimeSeconds?: number;
+  /** Longest string claim, characters (OBTS_AUTH_MAX_CLAIM_LENGTH; auth/sanity.ts). */
+  maxClaimLength?: number;
 }
 
 /** Reads the settings; a bad value is an error that names the setting and what it expects. */
@@ -54,6 +61,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     jwksFile: env.OBTS_AUTH_JWKS_FILE || undefined,
     issuer: env.OBTS_AUTH_ISSUER || DEV_ISSUER,
     audience: env.OBTS_AUTH_AUDIENCE || DEFAULT_AUDIENCE,
+    maxLifetimeSeconds: integer(env, 'OBTS_AUTH_MAX_TOKEN_LIFETIME', 12 * 3600, 60, 7 * 86_400),
+    maxClaimLength: integer(env, 'OBTS_AUTH_MAX_CLAIM_LENGTH', 256, 16, 4096),
   };
   if (mode === 'production' && !auth.jwksUrl && !auth.jwksFile) {
     throw new Error('OBTS_MODE=production needs OBTS_AUTH_JWKS_URL or OBTS_AUTH_JWKS_FILE: the development key is refused in production');
@@ -81,6 +90,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxCost: integer(env, 'GATEWAY_MAX_COST', 100_000, 1, 10_000_000), // fits the 25-result tracking search (~84 000 by graphql-armor's estimate); bombs still meet depth, alias and token limits
     },
     ratePerMinute: integer(env, 'GATEWAY_RATE_LIMIT', 300, 0, 1_000_000),
+    metrics: { port: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined, host: env.METRICS_HOST || '127.0.0.1' },
   };
 }
 

@@ -18,6 +18,8 @@ const MAX_OPERATION_LABELS = 200;
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'obts_gateway_' });
+  // The runtime version tells an attacker which advisories apply: not published.
+  registry.removeSingleMetric('obts_gateway_nodejs_version_info');
   const requests = new Counter({ name: 'obts_graphql_requests_total', help: 'GraphQL operations by operation name and outcome', labelNames: ['operation', 'outcome'], registers: [registry] });
   const duration = new Histogram({ name: 'obts_graphql_request_duration_seconds', help: 'Time from request to response, by operation name', labelNames: ['operation'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
   const subgraphDuration = new Histogram({ name: 'obts_subgraph_request_duration_seconds', help: 'One call from the gateway to a subgraph, by subgraph and outcome', labelNames: ['subgraph', 'outcome'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });

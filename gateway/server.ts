@@ -20,6 +20,7 @@ import type { GatewayConfig } from './config.ts';
 import { formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import { startMetricsListener } from './metrics-listener.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
@@ -54,6 +55,8 @@ export interface RunningGateway {
   port: number;
   /** The audit log this gateway writes. */
   audit: AuditStore;
+  /** Where Prometheus scrapes this gateway's metrics (its own listener: metrics-listener.ts). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -152,10 +155,6 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.get(GATEWAY_JWKS_PATH, (_req, res) => {
     res.json(gatewayKey.publicJwks);
   });
-  // Operational metrics (Prometheus text format): counts and timings only, no CJI.
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -219,10 +218,13 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  // Operational metrics (Prometheus text format): counts and timings only, no CJI, on their own listener.
+  const metricsListener = await startMetricsListener(metrics.registry, config.metrics, config.port);
   return {
-    url: `http://${config.host}:${port}/graphql`, port, audit,
+    url: `http://${config.host}:${port}/graphql`, port, audit, metricsUrl: metricsListener.url,
     stop: async () => {
       draining = true;
+      await metricsListener.stop();
       await server.stop();
       await audit.close();
     },

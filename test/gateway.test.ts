@@ -172,7 +172,7 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
 
     it('exposes Prometheus metrics by operation and by subgraph, without offender data', async () => {
       await stack.query(PROFILE_QUERY, { sid: full.person.sid });
-      const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+      const text = await (await fetch(stack.gateway.metricsUrl)).text();
       assert.match(text, /obts_graphql_requests_total\{operation="Profile",outcome="ok"\} [1-9]/);
       for (const subgraph of ['public-safety', 'judicial', 'correction']) {
         assert.match(text, new RegExp(`obts_subgraph_request_duration_seconds_count\\{subgraph="${subgraph}",outcome="ok"\\} [1-9]`), subgraph);

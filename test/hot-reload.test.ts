@@ -55,7 +55,7 @@ describe('supergraph hot reload', () => {
     return body;
   }
   const metric = async (name: string) => {
-    const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+    const text = await (await fetch(stack.gateway.metricsUrl)).text();
     return text.split('\n').filter((line) => line.startsWith(name));
   };
 

@@ -2,9 +2,10 @@
 // tokens with, for developers, trainers and tests. It is created on first use under the
 // data folder (git-ignored), its key id starts with "obts-dev-", and the gateway refuses
 // it in production mode (a token signed with it is 401 there; see verify.ts).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SignJWT } from 'jose';
-import { loadOrCreateKeyFile, signingKey, SIGNING_ALG, type KeyFile } from '../../subgraphs/shared/keys.ts';
+import { calculateJwkThumbprint, errors, exportJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { loadOrCreateKeyFile, readKeyFile, signingKey, SIGNING_ALG, type KeyFile } from '../../subgraphs/shared/keys.ts';
 import type { PurposeCode } from '../../subgraphs/shared/identity.ts';
 
 export const DEV_KID_PREFIX = 'obts-dev-';
@@ -54,4 +55,58 @@ export async function issueDevToken(keys: KeyFile, claims: DevTokenClaims): Prom
     .setExpirationTime(issuedAt + (claims.ttlSeconds ?? 8 * 3600))
     .setJti(crypto.randomUUID())
     .sign(key.privateKey);
+}
+
+// Private: RFC 7638 thumbprints of the development keys this data folder holds, plus any
+// key in `configured` whose own kid says development.
+async function developmentThumbprints(dataDir: string, configured?: JSONWebKeySet): Promise<Set<string>> {
+  const file = devKeyFile(dataDir);
+  const devKeys = [
+    ...(existsSync(file) ? readKeyFile(file).publicJwks.keys : []),
+    ...(configured?.keys ?? []).filter((key) => key.kid?.startsWith(DEV_KID_PREFIX)),
+  ];
+  return new Set(await Promise.all(devKeys.map((key) => calculateJwkThumbprint(key))));
+}
+
+/** Production, a local key set: the configured keys without any development key (by thumbprint). */
+export async function withoutDevelopmentKeys(configured: JSONWebKeySet, dataDir: string): Promise<JSONWebKeySet> {
+  const refused = await developmentThumbprints(dataDir, configured);
+  const keep = await Promise.all(configured.keys.map(async (key) => !refused.has(await calculateJwkThumbprint(key))));
+  return { keys: configured.keys.filter((_, index) => keep[index]) };
+}
+
+/**
+ * Production: wraps the key set so that a token verified by a development key is refused
+ * however it is presented: with an `obts-dev-` key id, with another key id, or with none
+ * (the set then offers every key that fits the algorithm; development keys are dropped
+ * from those candidates). The key that would verify the token is compared by its RFC 7638
+ * thumbprint with the development keys this data folder holds, and any key of the set
+ * whose own kid says development. Works for a remote key set too, whose keys are not
+ * known in advance.
+ */
+export async function refuseDevelopmentKeys(keySet: JWTVerifyGetKey, dataDir: string, configured?: JSONWebKeySet): Promise<JWTVerifyGetKey> {
+  const refused = await developmentThumbprints(dataDir, configured);
+  const refuse = () => new errors.JWKSNoMatchingKey('the development key is refused in production mode');
+  type Key = Awaited<ReturnType<JWTVerifyGetKey>>;
+  const isDevelopment = async (key: Key) => {
+    const jwk: JWK | undefined = key instanceof Uint8Array ? undefined : 'kty' in key ? (key as JWK) : await exportJWK(key as CryptoKey);
+    return jwk !== undefined && refused.has(await calculateJwkThumbprint(jwk));
+  };
+  return async (header, token) => {
+    if (header.kid?.startsWith(DEV_KID_PREFIX)) throw refuse();
+    let key: Key;
+    try {
+      key = await keySet(header, token);
+    } catch (error) {
+      // No kid and several keys fit: keep the candidates that are not development keys.
+      if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+      const usable: Key[] = [];
+      for await (const candidate of error as unknown as AsyncIterable<Key>) if (!(await isDevelopment(candidate))) usable.push(candidate);
+      if (usable.length === 1) return usable[0];
+      if (usable.length === 0) throw refuse();
+      throw error;
+    }
+    if (await isDevelopment(key)) throw refuse();
+    return key;
+  };
 }

@@ -15,7 +15,7 @@ export const PERMISSIONS = {
   'cib:read': 'CIB infractions',
   'prawn:read': 'PRAWN re-arrest warrants',
   'por:read': 'POR protective orders: type, status, dates, conditions',
-  'por:protected-person': 'POR protected-person details: names, dates of birth, relationships',
+  'por:protected-person': 'protected-person details: POR names, dates of birth, relationships; parole case notes that name a victim',
   'pcms:read': 'PCMS probation cases and violations',
   'omis:read': 'OMIS incarcerations, facilities and movements',
   'stc:read': 'STC sentence and time calculations (release dates)',
@@ -88,3 +88,8 @@ export function permissionsFor(roles: readonly string[]): Permission[] {
 export function allows(permissions: readonly string[], required: string): boolean {
   return Object.hasOwn(PERMISSIONS, required) && permissions.includes(required);
 }
+
+// Dissemination by purpose (C.G.S. 54-142k): which purpose codes receive nonconviction
+// information. The rule is data beside the purpose codes, so each subgraph enforces it on
+// the purpose the gateway signs (subgraphs/<agency>/dissemination.ts); SECURITY.md explains it.
+export { DISSEMINATION_BY_PURPOSE, disseminationFor, type Dissemination } from '../../subgraphs/shared/dissemination.ts';

@@ -7,8 +7,9 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPaylo
 import { readJwksFile } from '../../subgraphs/shared/keys.ts';
 import { isPurposeCode, PURPOSE_CODES, type Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuthSettings, Mode } from '../config.ts';
-import { DEV_KID_PREFIX, loadDevKey } from './dev-key.ts';
+import { loadDevKey, refuseDevelopmentKeys, withoutDevelopmentKeys } from './dev-key.ts';
 import { isRole, permissionsFor, ROLES } from './policy.ts';
+import { CLOCK_TOLERANCE_SECONDS, insaneClaims } from './sanity.ts';
 
 /** Header a client may use to state the request's purpose (else the token's `purpose`). */
 export const PURPOSE_HEADER = 'x-obts-purpose';
@@ -36,30 +37,32 @@ const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
 export async function createAuthenticator(settings: AuthSettings, mode: Mode, dataDir: string): Promise<Authenticator> {
   const keySet = await keySetFor(settings, mode, dataDir);
   return async (authorization, purposeHeader) => {
-    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? '');
+    // The auth scheme is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" are Bearer.
+    const match = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization?.trim() ?? '');
     if (!authorization) return unauthenticated('no-token', 'No Authorization header; expected "Authorization: Bearer <JWT>" (for development, issue one with `npm run token`)');
     if (!match) return unauthenticated('malformed-token', 'Authorization header is not a bearer token; expected "Bearer <header>.<payload>.<signature>"');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], keySet, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['sub', 'exp'], clockTolerance: 30 }));
+      ({ payload } = await jwtVerify(match[1], keySet, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['sub', 'exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS }));
     } catch (error) {
       return tokenError(error, settings);
     }
+    const insane = insaneClaims(payload, settings);
+    if (insane) return unauthenticated(insane.reason, insane.message);
     return checkClaims(payload, purposeHeader);
   };
 }
 
 // Private: the key set user tokens must be signed with. In production the development key
-// is refused even when someone copies it into the configured set.
+// is refused even when someone copies it into the configured set (by thumbprint: dev-key.ts).
 async function keySetFor(settings: AuthSettings, mode: Mode, dataDir: string): Promise<JWTVerifyGetKey> {
+  const file = settings.jwksFile ? readJwksFile(settings.jwksFile) : undefined;
+  const configured = file && mode === 'production' ? await withoutDevelopmentKeys(file, dataDir) : file;
   const keySet = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
-    : createLocalJWKSet(settings.jwksFile ? readJwksFile(settings.jwksFile) : (await loadDevKey(dataDir)).publicJwks);
+    : createLocalJWKSet(configured ?? (await loadDevKey(dataDir)).publicJwks);
   if (mode !== 'production') return keySet;
-  return (header, token) => {
-    if (header.kid?.startsWith(DEV_KID_PREFIX)) throw new errors.JWKSNoMatchingKey('the development key is refused in production mode');
-    return keySet(header, token);
-  };
+  return refuseDevelopmentKeys(keySet, dataDir, file);
 }
 
 // Private: a valid token's claims → the identity, or a 403 that names the missing grant.

@@ -19,7 +19,8 @@ export function graphiqlAssets(): express.Router {
     'graphiql.css': path.join(packageDir('graphiql'), 'graphiql.min.css'),
   };
   router.get('/:file', (req, res) => {
-    const file = files[req.params.file];
+    // Own keys only: "__proto__" or "constructor" must be a 404, not an inherited value sent as a path (a 500).
+    const file = Object.hasOwn(files, req.params.file) ? files[req.params.file] : undefined;
     if (!file) {
       res.status(404).type('text/plain').send('no such asset');
       return;

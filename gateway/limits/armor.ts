@@ -7,6 +7,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ValidationRule } from 'graphql';
+import { costLimitPlugin } from './cost.ts';
 
 /** The limits; every one is a gateway setting (gateway/config.ts). */
 export interface QueryLimits {
@@ -36,8 +37,9 @@ export function queryLimits(limits: QueryLimits): { plugins: ApolloServerPlugin<
     // Tokens: graphql-js counts them in its parser (parseOptions below); armor's parser plugin answers 500.
     maxTokens: { enabled: false },
     maxDirectives: { ...common, n: limits.maxDirectives },
-    costLimit: { ...common, maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Cost: armor's rule cannot see variables or schema defaults; cost.ts counts what will run.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: true, mask: '[suggestion hidden]' },
   }).protect();
-  return { plugins: plugins as ApolloServerPlugin<any>[], validationRules };
+  return { plugins: [...(plugins as ApolloServerPlugin<any>[]), costLimitPlugin(limits.maxCost)], validationRules };
 }

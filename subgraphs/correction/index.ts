@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
+import { requestDissemination } from '../shared/dissemination.ts';
+import { convictionOnlyLoaders } from './dissemination.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CorrectionContext } from './resolvers.ts';
 import { openCorrectionStore, type CorrectionStore } from './store/index.ts';
@@ -13,7 +15,12 @@ export const subgraph: SubgraphModule<CorrectionStore, CorrectionContext> = {
   typeDefs: parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
   resolvers,
   openStore: openCorrectionStore,
-  createContext: (store, base) => ({ ...base, store, loaders: createLoaders(store) }),
+  createContext: (store, base) => {
+    // A purpose that is not criminal justice reads conviction information only (54-142k).
+    const dissemination = requestDissemination(base.identity);
+    const loaders = createLoaders(store);
+    return { ...base, store, dissemination, loaders: dissemination === 'conviction-only' ? convictionOnlyLoaders(loaders) : loaders };
+  },
 };
 export default subgraph;
 

@@ -5,12 +5,20 @@ import { badInput } from '../shared/errors.ts';
 import { checkRange, parseDate, parseDocket, parseFirst, parseInmateNumber, parseSid } from '../shared/inputs.ts';
 import { decodeCursor, toPage } from '../shared/cursor.ts';
 import type { BaseContext } from '../shared/module.ts';
+import type { Dissemination } from '../shared/dissemination.ts';
 import type { CorrectionLoaders } from './loaders.ts';
-import type { CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+import { isSentencedStay } from './dissemination.ts';
+import { GraphQLError } from 'graphql';
+import type { CaseNoteRecord, CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+
+/** What the text of a sensitive parole case note needs on top of "parole:case-notes". */
+export const SENSITIVE_NOTE_PERMISSION = 'por:protected-person';
 
 export interface CorrectionContext extends BaseContext {
   store: CorrectionStore;
   loaders: CorrectionLoaders;
+  /** What this request may receive (C.G.S. 54-142k; the loaders already apply it). */
+  dissemination: Dissemination;
 }
 
 /** Longest release-date range one `releases` query may span, in days (a year, leap year included). */
@@ -27,7 +35,10 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
       const first = parseFirst(args.first);
       const after = args.after ? parseReleaseCursor(args.after) : undefined;
       const rows = await ctx.store.releases(range, first + 1, after);
-      return { ...toPage('releases', rows, first, releaseKey), range };
+      const page = toPage('releases', rows, first, releaseKey);
+      // Conviction-only purposes (54-142k) see sentenced stays only; the cursor still moves past the rest.
+      const edges = ctx.dissemination === 'conviction-only' ? page.edges.filter((edge) => isSentencedStay(edge.node)) : page.edges;
+      return { ...page, edges, range };
     },
   },
   IncarcerationConnection: {
@@ -56,6 +67,16 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
   },
   ParoleCase: {
     caseNotes: (parole: ParoleCaseRecord, _: unknown, ctx: CorrectionContext) => ctx.loaders.caseNotesByParoleCase.load(parole.caseNumber),
+  },
+  ParoleCaseNote: {
+    // A note the store flags sensitive names a victim: its text needs the protected-person
+    // permission too (row-level, so it cannot be an SDL directive; in-process calls carry no identity).
+    text: (note: CaseNoteRecord, _: unknown, ctx: CorrectionContext) => {
+      if (note.sensitive && ctx.identity && !ctx.identity.permissions.includes(SENSITIVE_NOTE_PERMISSION)) {
+        throw new GraphQLError(`Not permitted: this case note names a victim; its text needs permission "${SENSITIVE_NOTE_PERMISSION}" as well as "parole:case-notes"`, { extensions: { code: 'FORBIDDEN', requires: [SENSITIVE_NOTE_PERMISSION] } });
+      }
+      return note.text;
+    },
   },
 };
 

@@ -6,6 +6,7 @@ import { decodeCursor, pageOf, toPage } from '../shared/cursor.ts';
 import { badInput } from '../shared/errors.ts';
 import { parseDate, parseDocket, parseFirst } from '../shared/inputs.ts';
 import type { BaseContext } from '../shared/module.ts';
+import type { Dissemination } from '../shared/dissemination.ts';
 import type { JudicialLoaders } from './loaders.ts';
 import type { CourtCaseRecord, JudicialStore, ProtectiveOrderRecord, WarrantFilter, WarrantKey } from './store/index.ts';
 import { docketOrNull, parseCourtCode, parseOrderNumber, parseWarrantNumber, todayInConnecticut } from './inputs.ts';
@@ -14,6 +15,8 @@ import { docketOrNull, parseCourtCode, parseOrderNumber, parseWarrantNumber, tod
 export interface JudicialContext extends BaseContext {
   store: JudicialStore;
   loaders: JudicialLoaders;
+  /** What this request may receive (C.G.S. 54-142k; the loaders already apply it). */
+  dissemination: Dissemination;
 }
 
 /** An order with the date its status is judged on (today, or the `activeOn` asked for). */
@@ -51,6 +54,8 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
       };
       const first = parseFirst(args.first);
       const after = args.after == null ? undefined : warrantKey(args.after);
+      // Warrants are nonconviction information: none for a conviction-only purpose.
+      if (ctx.dissemination === 'conviction-only') return { ...toPage('warrants', [], first, () => []), totalCount: 0 };
       const rows = await ctx.store.searchWarrants(filter, first + 1, after);
       const page = toPage('warrants', rows, first, (w) => [w.issuedDate, w.warrantNumber]);
       return { ...page, totalCount: () => ctx.store.countWarrants(filter) };

@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { toPage } from '../shared/cursor.ts';
 import { parseSid } from '../shared/inputs.ts';
 import type { BaseContext } from '../shared/module.ts';
+import type { Dissemination } from '../shared/dissemination.ts';
 import type { PublicSafetyLoaders } from './loaders.ts';
 import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
@@ -12,6 +13,8 @@ import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSaf
 export interface PublicSafetyContext extends BaseContext {
   store: PublicSafetyStore;
   loaders: PublicSafetyLoaders;
+  /** What this request may receive (C.G.S. 54-142k; the loaders already apply it). */
+  dissemination: Dissemination;
 }
 
 export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {

@@ -3,7 +3,7 @@
 import type { RaceCode, SexCode } from '../../seed/story.ts';
 import { decodeCursor } from '../shared/cursor.ts';
 import { badInput } from '../shared/errors.ts';
-import { normalizeName, parseDate, parseFirst } from '../shared/inputs.ts';
+import { parseDate, parseFirst, parseNameText } from '../shared/inputs.ts';
 import type { NameMatch, OffenderCriteria, SearchKey } from './store/index.ts';
 
 /** The field name cursors of searchOffenders carry (a cursor of another list is refused). */
@@ -53,13 +53,12 @@ export function parseName(value: string, argument: string, phonetic: boolean): N
   const text = String(value).trim();
   const prefix = text.endsWith('*');
   const body = prefix ? text.slice(0, -1) : text;
-  if (!/^[\p{L}' .-]+$/u.test(body) || !normalizeName(body)) {
-    throw badInput(`${argument} "${value}" is not a name; expected letters (with ' - . or spaces), e.g. SMITH, or a prefix ending in *, e.g. SMI*`, argument);
-  }
   if (prefix && phonetic) {
     throw badInput(`${argument} "${value}" is a prefix; phonetic search compares whole names, e.g. SMITH`, argument);
   }
-  return { mode: phonetic ? 'phonetic' : prefix ? 'prefix' : 'exact', value: normalizeName(body) };
+  // Refuses characters outside the name alphabet (a * only at the end), folds diacritics.
+  const name = parseNameText(body, argument, String(value));
+  return { mode: phonetic ? 'phonetic' : prefix ? 'prefix' : 'exact', value: name };
 }
 
 const SEX_WORDS: Record<string, SexCode> = { M: 'M', MALE: 'M', F: 'F', FEMALE: 'F', U: 'U', UNKNOWN: 'U' };

@@ -68,3 +68,24 @@ export function parseFirst(value: number | null | undefined, argument = 'first')
 export function normalizeName(value: string): string {
   return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z' -]/g, '').trim();
 }
+
+/** What a name argument may hold once diacritics are folded (SECURITY.md: name search). */
+export const NAME_ALPHABET = "letters A-Z (diacritics fold to their base letter: É → E), apostrophe, hyphen, period and space";
+
+/**
+ * Checks a name argument and returns it as the stores keep names (normalizeName). Letters
+ * with diacritics fold to their base letter (NFD, then combining marks dropped: "MÜLLER"
+ * is MULLER); any other character is refused, never dropped: "SMITH中" silently searching
+ * for SMITH would answer a question nobody asked (the red team's 161 matches).
+ */
+export function parseNameText(value: string, argument: string, asGiven: string = value): string {
+  const folded = String(value).normalize('NFD').replace(/\p{M}/gu, '').trim();
+  const outside = [...new Set(folded.replace(/[A-Za-z' .-]/g, ''))];
+  if (outside.length) {
+    const shown = outside.slice(0, 5).map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    throw badInput(`${argument} "${asGiven}" is not a name; expected ${NAME_ALPHABET}, e.g. SMITH or O'BRIEN-DÍAZ, and ${shown} ${outside.length > 1 ? 'are' : 'is'} none of these`, argument);
+  }
+  const name = normalizeName(folded);
+  if (!/[A-Z]/.test(name)) throw badInput(`${argument} "${asGiven}" is not a name; expected ${NAME_ALPHABET}, e.g. SMITH`, argument);
+  return name;
+}

@@ -73,7 +73,7 @@ export function createTrustVerifier(source: TrustSource, audience: string): (aut
     return existsSync(source.jwksFile) ? (keySet = createLocalJWKSet(readJwksFile(source.jwksFile))) : undefined;
   };
   return async (authorization) => {
-    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const token = /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1]; // scheme case-insensitive (RFC 7235)
     if (!token) return refuse('no-token', `the ${audience} subgraph answers only the OBTS gateway; send queries to the gateway`);
     const getKey = keys();
     if (!getKey) return refuse('no-gateway-key', `the ${audience} subgraph has no gateway key set yet; start the gateway (or set OBTS_GATEWAY_JWKS_FILE)`);

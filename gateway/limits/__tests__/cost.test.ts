@@ -1,0 +1,47 @@
+// The cost estimate alone, over the committed supergraph's API schema: a page size counts
+// the same whether it is a literal, a variable, a variable's default or the schema's default.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { getOperationAST, Kind, parse, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { operationCost } from '../cost.ts';
+
+describe('gateway/limits cost', () => {
+  let schema: GraphQLSchema;
+  before(() => {
+    schema = Supergraph.build(readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8')).apiSchema().toGraphQLJSSchema();
+  });
+  const cost = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    return operationCost(schema, getOperationAST(document)!, fragments, variables);
+  };
+  const PAGE = (first: string) => `query P($n: Int = 100, $m: Int) { searchOffenders(lastName: "SMITH"${first}) { edges { node { sid name { last } } } } }`;
+
+  it('reads the page size from the literal, the variable, its default and the schema default', () => {
+    const got = {
+      'literal 100': cost(PAGE(', first: 100')),
+      'variable m = 100': cost(PAGE(', first: $m'), { m: 100 }),
+      'variable n, default 100': cost(PAGE(', first: $n')),
+      'variable m = null (schema default 20)': cost(PAGE(', first: $m'), { m: null }),
+      'no first (schema default 20)': cost(PAGE('')),
+      'literal 20': cost(PAGE(', first: 20')),
+      'literal 1': cost(PAGE(', first: 1')),
+    };
+    assert.equal(got['variable m = 100'], got['literal 100']);
+    assert.equal(got['variable n, default 100'], got['literal 100']);
+    assert.equal(got['variable m = null (schema default 20)'], got['literal 20']);
+    assert.equal(got['no first (schema default 20)'], got['literal 20']);
+    // A page of 100 costs 100 pages of 1 (armor's rule: the whole field, object cost included, times its page size).
+    assert.deepEqual([got['literal 100'] / got['literal 1'], got['literal 20'] / got['literal 1']].map((ratio) => Math.round(ratio * 1000) / 1000), [100, 20]);
+  });
+
+  it('counts fragments and multiplies nested pages; introspection is free', () => {
+    const inline = cost('query { searchOffenders(lastName: "X", first: 10) { edges { node { courtCases(first: 10) { edges { node { docketNumber } } } } } } }');
+    const spread = cost('query { searchOffenders(lastName: "X", first: 10) { edges { node { ...Cases } } } } fragment Cases on Offender { courtCases(first: 10) { edges { node { docketNumber } } } }');
+    assert.equal(spread, inline);
+    const single = cost('query { searchOffenders(lastName: "X", first: 10) { edges { node { courtCases(first: 1) { edges { node { docketNumber } } } } } } }');
+    assert.ok(inline > 5 * single, `nested pages multiply: ${inline} vs ${single}`);
+    assert.equal(cost('query { __schema { types { name fields { name } } } }'), 0);
+  });
+});

@@ -1,0 +1,91 @@
+// The cost limit, counting what will run (CJIS Security Policy SC-5 denial-of-service
+// protection). graphql-armor's cost rule is a validation rule: it never sees the request's
+// variables, so it multiplies a list by `first` only when `first` is a literal. With
+// `first: $n` (n = 100) or no `first` at all (the schema's default of 20) it counted one
+// item, and a 15-alias query of 100-item pages ran for seconds.
+//
+// This rule is armor's estimate (every field costs 1, every object 2, each level deeper
+// weighs 1.5 times more, a paginated field times its page size) with the page size taken
+// from what the subgraph will use: the literal, else the variable's value, else the
+// variable's default in the operation, else the argument's default in the schema. It runs
+// once the operation is resolved (didResolveOperation), before the permission cut, the
+// plan or any subgraph call, and refuses with QUERY_LIMIT_EXCEEDED (400).
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getNamedType, getOperationAST, isCompositeType, Kind, valueFromAST, valueFromASTUntyped,
+  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode,
+  type SelectionSetNode, type ValueNode, GraphQLError,
+} from 'graphql';
+
+/** armor's weights, kept so GATEWAY_MAX_COST keeps its meaning. */
+const OBJECT_COST = 2;
+const SCALAR_COST = 1;
+const DEPTH_FACTOR = 1.5;
+/** Arguments that set how many items a list field returns. */
+const PAGE_ARGUMENTS = ['first', 'last'];
+
+/** The estimated cost of one operation with its variables. */
+export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
+  const variableDefaults = new Map(
+    (operation.variableDefinitions ?? []).flatMap((definition) => (definition.defaultValue ? [[definition.variable.name.value, valueFromASTUntyped(definition.defaultValue)]] : [])),
+  );
+  // Private: the page size this field will use (1 when it is not paginated).
+  const pageSize = (field: GraphQLField<unknown, unknown>, given: readonly { name: { value: string }; value: ValueNode }[]): number => {
+    for (const name of PAGE_ARGUMENTS) {
+      const definition = field.args.find((argument) => argument.name === name);
+      if (!definition) continue;
+      const node = given.find((argument) => argument.name.value === name)?.value;
+      let value: unknown;
+      if (node?.kind === Kind.VARIABLE) {
+        const variable = node.name.value;
+        value = Object.hasOwn(variables, variable) ? variables[variable] : variableDefaults.get(variable);
+      } else if (node) value = valueFromAST(node, definition.type, variables);
+      if (value === undefined || value === null) value = definition.defaultValue;
+      return typeof value === 'number' && Number.isInteger(value) && value > 1 ? value : 1;
+    }
+    return 1;
+  };
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__schema' || selection.name.value === '__type') continue; // introspection is exempt, as in armor
+        const field = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
+        const type = field && getNamedType(field.type);
+        if (!selection.selectionSet || !field || !type || !isCompositeType(type)) {
+          total += DEPTH_FACTOR * SCALAR_COST;
+          continue;
+        }
+        total += DEPTH_FACTOR * (OBJECT_COST + walk(selection.selectionSet, type, seen)) * pageSize(field, selection.arguments ?? []);
+      } else {
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+        if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value))) continue;
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+        const inner = selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...seen, selection.name.value]) : seen;
+        if (condition && isCompositeType(condition)) total += walk(fragment.selectionSet, condition, inner);
+      }
+    }
+    return total;
+  };
+  const root = schema.getRootType(operation.operation);
+  return root ? walk(operation.selectionSet, root, new Set()) / DEPTH_FACTOR : 0;
+}
+
+/** The plugin: refuses an operation whose cost, variables included, is over `maxCost`. */
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin<any> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const operation = getOperationAST(document, request.operationName);
+          if (!operation) return;
+          const fragments = new Map<string, FragmentDefinitionNode>();
+          for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+          const cost = Math.round(operationCost(schema, operation, fragments, request.variables ?? {}));
+          if (cost <= maxCost) return;
+          throw new GraphQLError(`Query refused: Query Cost limit of ${maxCost} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
