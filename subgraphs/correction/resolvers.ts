@@ -29,6 +29,9 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
       const rows = await ctx.store.releases(range, first + 1, after);
       return { ...toPage('releases', rows, first, releaseKey), range };
     },
+    // Statistics (store/statistics.ts): one grouped statement each.
+    custodyPopulationCounts: (_: unknown, args: { on: string }, ctx: CorrectionContext) => ctx.store.custodyPopulationCounts(parseDate(args.on, 'on')),
+    paroleCaseloadCounts: (_: unknown, args: { on: string }, ctx: CorrectionContext) => ctx.store.paroleCaseloadCounts(parseDate(args.on, 'on')),
   },
   IncarcerationConnection: {
     totalCount: (connection: { range: Range }, _: unknown, ctx: CorrectionContext) => ctx.store.countReleases(connection.range),
