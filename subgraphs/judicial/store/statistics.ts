@@ -34,15 +34,19 @@ function ageBand(on: string) {
  * (closed later, or not at all), by issuing court and age band.
  */
 export async function activeWarrantCounts(db: Kysely<JudicialDb>, on: string): Promise<WarrantActiveCount[]> {
-  const band = ageBand(on);
-  const rows = await db.selectFrom('prawn.wrnt as w')
-    .leftJoin('ccms.crt_loc_ref as r', 'r.crt_loc', 'w.crt_loc')
-    .select((eb) => ['w.crt_loc', 'r.crt_nm', band.as('age_band'), eb.fn.countAll<number>().as('n')])
+  // The band is computed in a derived table so GROUP BY names it once (bound parameters
+  // would make two spellings of the same CASE differ).
+  const active = db.selectFrom('prawn.wrnt as w')
+    .select(['w.crt_loc', ageBand(on).as('age_band')])
     .where('w.iss_dt', '<=', on)
     .where((eb) => eb.or([eb('w.clsd_dt', 'is', null), eb('w.clsd_dt', '>', on)]))
     .where((eb) => docketNotErased(eb, 'w.dkt_no'))
-    .groupBy(['w.crt_loc', 'r.crt_nm', band])
-    .orderBy('w.crt_loc').orderBy('age_band')
+    .as('a');
+  const rows = await db.selectFrom(active)
+    .leftJoin('ccms.crt_loc_ref as r', 'r.crt_loc', 'a.crt_loc')
+    .select((eb) => ['a.crt_loc', 'r.crt_nm', 'a.age_band', eb.fn.countAll<number>().as('n')])
+    .groupBy(['a.crt_loc', 'r.crt_nm', 'a.age_band'])
+    .orderBy('a.crt_loc').orderBy('a.age_band')
     .execute();
   return rows.map((row) => ({ court: { code: row.crt_loc, name: row.crt_nm }, ageBand: row.age_band, count: Number(row.n) }));
 }
