@@ -40,6 +40,9 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
       const edges = ctx.dissemination === 'conviction-only' ? page.edges.filter((edge) => isSentencedStay(edge.node)) : page.edges;
       return { ...page, edges, range };
     },
+    // Statistics (store/statistics.ts): one grouped statement each.
+    custodyPopulationCounts: (_: unknown, args: { on: string }, ctx: CorrectionContext) => ctx.store.custodyPopulationCounts(parseDate(args.on, 'on')),
+    paroleCaseloadCounts: (_: unknown, args: { on: string }, ctx: CorrectionContext) => ctx.store.paroleCaseloadCounts(parseDate(args.on, 'on')),
   },
   IncarcerationConnection: {
     totalCount: (connection: { range: Range }, _: unknown, ctx: CorrectionContext) => ctx.store.countReleases(connection.range),

@@ -9,6 +9,7 @@ import type { BaseContext } from '../shared/module.ts';
 import type { Dissemination } from '../shared/dissemination.ts';
 import type { JudicialLoaders } from './loaders.ts';
 import type { CourtCaseRecord, JudicialStore, ProtectiveOrderRecord, WarrantFilter, WarrantKey } from './store/index.ts';
+import { statisticsQueries } from './statistics.ts';
 import { docketOrNull, parseCourtCode, parseOrderNumber, parseWarrantNumber, todayInConnecticut } from './inputs.ts';
 
 /** What every Judicial resolver receives. */
@@ -38,6 +39,7 @@ const reference = (record: { sid: string }) => ({ sid: record.sid });
 
 export const resolvers: GraphQLResolverMap<JudicialContext> = {
   Query: {
+    ...statisticsQueries,
     courtCase: (_: unknown, args: { docketNumber: string }, ctx: JudicialContext) =>
       ctx.loaders.caseByDocket.load(parseDocket(args.docketNumber)),
     warrant: (_: unknown, args: { warrantNumber: string }, ctx: JudicialContext) =>

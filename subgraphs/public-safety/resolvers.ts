@@ -3,6 +3,7 @@
 // found so the offender's other fields reuse the row).
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { toPage } from '../shared/cursor.ts';
+import { parseRollPage, ROLL_FIELD } from './roll.ts';
 import { parseSid } from '../shared/inputs.ts';
 import type { BaseContext } from '../shared/module.ts';
 import type { Dissemination } from '../shared/dissemination.ts';
@@ -34,6 +35,16 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
       const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: node.offender, matchedName: node.matchedName, matchedOn: node.matchedOn }));
       return { edges, pageInfo: page.pageInfo, criteria };
     },
+    offenders: async (_root, args: { first?: number | null; after?: string | null }, ctx) => {
+      const { first, afterSid } = parseRollPage(args);
+      const rows = await ctx.store.offendersAfter(first + 1, afterSid);
+      for (const offender of rows) ctx.loaders.offenderBySid.prime(offender.sid, offender);
+      return toPage(ROLL_FIELD, rows, first, (offender) => [offender.sid]);
+    },
+  },
+  OffenderPage: {
+    // Counted only when asked for: one more statement.
+    totalCount: (_page: unknown, _args, ctx) => ctx.store.countPeople(),
   },
   OffenderConnection: {
     // Counted only when asked for: a second statement over the same criteria.

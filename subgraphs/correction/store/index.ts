@@ -8,6 +8,7 @@ import type { AgencyStore } from '../../shared/module.ts';
 import * as q from './queries.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type CorrectionDatabase } from './schema.ts';
 import { seedStories } from './seed.ts';
+import { custodyPopulationCounts, paroleCaseloadCounts, type CustodyPopulationCount, type ParoleCaseloadCount } from './statistics.ts';
 
 export type {
   CaseNoteRecord, FacilityRecord, IncarcerationRecord, MovementRecord, ParoleCaseRecord, ReleaseKey, TimeCalculationRecord,
@@ -25,6 +26,9 @@ export interface CorrectionStore extends AgencyStore {
   caseNotesByParoleCases(caseNumbers: readonly string[]): Promise<q.CaseNoteRecord[]>;
   releases(range: { from: string; to: string }, limit: number, after?: q.ReleaseKey): Promise<q.IncarcerationRecord[]>;
   countReleases(range: { from: string; to: string }): Promise<number>;
+  /** Aggregates for reports (statistics.ts), one grouped statement each. */
+  custodyPopulationCounts(on: string): Promise<CustodyPopulationCount[]>;
+  paroleCaseloadCounts(on: string): Promise<ParoleCaseloadCount[]>;
 }
 
 /** Opens (and migrates) the DOC store at a location. */
@@ -57,6 +61,8 @@ export async function openCorrectionStore(location: StoreLocation): Promise<Corr
     caseNotesByParoleCases: (caseNumbers) => q.caseNotesByParoleCases(db, caseNumbers),
     releases: (range, limit, after) => q.releases(db, range, limit, after),
     countReleases: (range) => q.countReleases(db, range),
+    custodyPopulationCounts: (on) => custodyPopulationCounts(db, on),
+    paroleCaseloadCounts: (on) => paroleCaseloadCounts(db, on),
   };
   try {
     await store.migrate();

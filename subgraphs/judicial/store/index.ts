@@ -13,11 +13,13 @@ import { casesByDockets, casesBySids, chargesByDockets } from './cases.ts';
 import { countWarrants, searchWarrants, warrantsByNumbers, warrantsBySids, type WarrantFilter, type WarrantKey } from './warrants.ts';
 import { ordersByNumbers, ordersBySids, protectedPersonsByOrders } from './orders.ts';
 import { infractionsBySids, probationBySids } from './supervision.ts';
+import { activeWarrantCounts, orderCounts, probationCaseloadCounts, warrantFlowCounts } from './statistics.ts';
 
 export type { CourtCaseRecord, CourtChargeRecord, CourtRecord } from './cases.ts';
 export type { WarrantFilter, WarrantKey, WarrantRecord } from './warrants.ts';
 export type { ProtectedPersonRecord, ProtectiveOrderRecord } from './orders.ts';
 export type { InfractionRecord, ProbationRecord } from './supervision.ts';
+export type { OrderCount, ProbationCaseloadCount, WarrantActiveCount, WarrantFlowCount } from './statistics.ts';
 
 /** The Judicial store: the AgencyStore contract plus the Branch's batch queries. */
 export interface JudicialStore extends AgencyStore {
@@ -34,6 +36,11 @@ export interface JudicialStore extends AgencyStore {
   protectedPersonsByOrders(numbers: readonly string[]): ReturnType<typeof protectedPersonsByOrders>;
   infractionsBySids(sids: readonly string[]): ReturnType<typeof infractionsBySids>;
   probationBySids(sids: readonly string[]): ReturnType<typeof probationBySids>;
+  /** Aggregates for reports (statistics.ts), one grouped statement each. */
+  activeWarrantCounts(on: string): ReturnType<typeof activeWarrantCounts>;
+  warrantFlowCounts(from: string, to: string): ReturnType<typeof warrantFlowCounts>;
+  orderCounts(on: string, withinDays: number): ReturnType<typeof orderCounts>;
+  probationCaseloadCounts(on: string): ReturnType<typeof probationCaseloadCounts>;
 }
 
 /** Opens the Judicial store at `location` (URL, PGlite folder or 'memory') and migrates it. */
@@ -74,5 +81,9 @@ export async function openJudicialStore(location: StoreLocation): Promise<Judici
     protectedPersonsByOrders: (numbers) => protectedPersonsByOrders(db, numbers),
     infractionsBySids: (sids) => infractionsBySids(db, sids),
     probationBySids: (sids) => probationBySids(db, sids),
+    activeWarrantCounts: (on) => activeWarrantCounts(db, on),
+    warrantFlowCounts: (from, to) => warrantFlowCounts(db, from, to),
+    orderCounts: (on, withinDays) => orderCounts(db, on, withinDays),
+    probationCaseloadCounts: (on) => probationCaseloadCounts(db, on),
   };
 }

@@ -64,6 +64,11 @@ export interface PublicSafetyStore extends AgencyStore {
   searchOffenders(criteria: OffenderCriteria, limit: number, after?: SearchKey): Promise<OffenderSearchHit[]>;
   /** How many persons searchOffenders would return over all pages (one statement). */
   countOffenders(criteria: OffenderCriteria): Promise<number>;
+  /**
+   * The MNI roll: up to `limit` persons after `afterSid` (exclusive), in SID order, one
+   * keyset page on the primary key (one statement). Reports walk the population with it.
+   */
+  offendersAfter(limit: number, afterSid?: string): Promise<OffenderRecord[]>;
 }
 
 /** The search order key of an offender record (the cursor of searchOffenders). */
@@ -208,6 +213,11 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
       }
       const row = await query.executeTakeFirstOrThrow();
       return Number(row.N);
+    },
+    async offendersAfter(limit, afterSid) {
+      let query = db.selectFrom('MNI_PERSON').selectAll();
+      if (afterSid) query = query.where('SID', '>', afterSid);
+      return (await query.orderBy('SID').limit(limit).execute()).map(toOffender);
     },
   };
 }

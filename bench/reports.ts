@@ -1,0 +1,91 @@
+// npm run bench:reports -- [--offenders 10000] [--engines servers|embedded] [--page-size 250]
+//
+// Seeds every store, starts the subgraphs and the gateway on loopback (this process),
+// then runs each report as its own process (`reports/cli.ts`, as `npm run report` does)
+// and prints, per report: wall time, rows, gateway requests, requests each agency's
+// subgraph received (from the gateway's /metrics) and the report process's peak memory
+// (its maxRSS). "process s" includes starting Node and compiling the TypeScript; "run s"
+// is the report's own time, from its first request to its last row. Everything shares this machine's cores: compare figures from one run.
+import '../gateway/telemetry-off.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startStack, type Engines, type Stack } from '../test/support/stack.ts';
+import { seedStores } from '../seed/run.ts';
+
+const { values } = parseArgs({
+  options: {
+    offenders: { type: 'string', default: '10000' },
+    engines: { type: 'string', default: 'servers' },
+    'page-size': { type: 'string', default: '250' },
+    seed: { type: 'string', default: '1' },
+    only: { type: 'string' },
+  },
+});
+const offenders = Number(values.offenders);
+if (!Number.isInteger(offenders) || offenders < 100) throw new Error(`--offenders ${values.offenders}: expected a whole number of at least 100`);
+if (!['embedded', 'servers'].includes(values.engines!)) throw new Error(`--engines ${values.engines}: expected embedded or servers`);
+
+const RUNS: Array<[string, string[]]> = [
+  ['warrants', ['--on', '2026-06-30', '--from', '2025-01-01', '--to', '2025-12-31']],
+  ['protective-orders', ['--on', '2026-06-30']],
+  ['population', ['--on', '2026-06-30']],
+  ['case-processing', ['--from', '2021-01-01', '--to', '2023-12-31']],
+  ['time-to-disposition', ['--from', '2021-01-01', '--to', '2023-12-31']],
+  ['recidivism', ['--from', '2019-01-01', '--to', '2022-12-31']],
+];
+
+async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {
+  const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/obts_subgraph_request_duration_seconds_count\{subgraph="([^"]+)",outcome="[^"]+"\} (\d+)/g)) calls[match[1]] = (calls[match[1]] ?? 0) + Number(match[2]);
+  return calls;
+}
+
+// Private: runs the CLI in its own process; resolves with its exit code and stderr.
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'reports/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+let seedMs = 0;
+const stack = await startStack([], {
+  engines: values.engines as Engines, tag: 'reports_bench',
+  env: { SUBGRAPH_TIMEOUT_MS: '60000' },
+  populate: async (stores) => {
+    const started = Date.now();
+    await seedStores(stores, { offenders, seed: Number(values.seed) });
+    seedMs = Date.now() - started;
+  },
+});
+const folder = mkdtempSync(path.join(os.tmpdir(), 'obts-report-bench-'));
+try {
+  console.log(`\n## reports, ${offenders} offenders, ${values.engines} engines, page size ${values['page-size']} (seeded in ${(seedMs / 1000).toFixed(0)} s)\n`);
+  console.log('| report | process s | run s | rows | gateway requests | public-safety | judicial | correction | tracking | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const token = await stack.token({ user: 'report-bench', roles: ['analyst'] });
+  for (const [name, args] of RUNS) {
+    if (values.only && !values.only.split(',').includes(name)) continue;
+    const before = await subgraphCalls(stack);
+    const started = Date.now();
+    const { code, stderr } = await runCli([name, ...args, '--page-size', values['page-size']!, '--out', path.join(folder, `${name}.csv`)], { OBTS_TOKEN: token, OBTS_GATEWAY_URL: stack.gateway.url });
+    const seconds = (Date.now() - started) / 1000;
+    const after = await subgraphCalls(stack);
+    const done = /done: \S+, (\d+) rows .*?, (\d+) gateway requests, ([\d.]+) s, peak memory (\d+) MB/.exec(stderr);
+    if (code !== 0 || !done) {
+      console.log(`| ${name} | failed (exit ${code}): ${stderr.trim().split('\n').at(-1)} |`);
+      continue;
+    }
+    const calls = ['public-safety', 'judicial', 'correction', 'tracking'].map((agency) => (after[agency] ?? 0) - (before[agency] ?? 0));
+    console.log(`| ${name} | ${seconds.toFixed(1)} | ${done[3]} | ${done[1]} | ${done[2]} | ${calls.join(' | ')} | ${done[4]} |`);
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+  await stack.stop();
+}

@@ -1,0 +1,148 @@
+// reports/ through the real gateway and subgraphs (test/support/stack.ts), on embedded
+// PGlite and on the real PostgreSQL and MariaDB servers: every report's figures against
+// what this test computes itself from the seeded stories (support/report-expectations.ts),
+// a role that sees only part of the systems, requests per agency per walked page, audit.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { generateStories } from '../seed/generate.ts';
+import { GatewayClient } from '../reports/client.ts';
+import { findReport } from '../reports/definitions/index.ts';
+import { today } from '../reports/definitions/common.ts';
+import { resolveOptions, type RawOptions } from '../reports/options.ts';
+import { collectReport } from '../reports/run.ts';
+import type { Row } from '../reports/types.ts';
+import { startStack, type Engines, type Stack } from './support/stack.ts';
+import {
+  expectedCaseProcessing, expectedOrders, expectedPopulation, expectedRecidivism, expectedTimeToDisposition, expectedWarrants,
+} from './support/report-expectations.ts';
+
+const ON = '2026-06-30';
+const PERIOD = { from: '2021-01-01', to: '2023-12-31' };
+const stories = generateStories({ offenders: 400, seed: 23 });
+
+/** Subgraph requests so far, by subgraph, from the gateway's /metrics. */
+async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {
+  const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/obts_subgraph_request_duration_seconds_count\{subgraph="([^"]+)",outcome="[^"]+"\} (\d+)/g)) calls[match[1]] = (calls[match[1]] ?? 0) + Number(match[2]);
+  return calls;
+}
+
+const section = (rows: Row[], name: string) => rows.filter((row) => row.section === name);
+const toMap = (rows: Row[], key: (row: Row) => string, value: string) => new Map(rows.filter((row) => row[value] !== null && Number(row[value]) > 0).map((row) => [key(row), Number(row[value])]));
+const sortedMap = (map: Map<string, number>) => new Map([...map].filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b)));
+
+for (const engines of ['embedded', 'servers'] as Engines[]) {
+  describe(`reports through the gateway (${engines === 'embedded' ? 'embedded PGlite' : 'PostgreSQL + MariaDB servers'})`, function () {
+    this.timeout(180_000);
+    let stack: Stack;
+    let analyst: GatewayClient;
+    let victimServices: GatewayClient;
+    const run = async (client: GatewayClient, name: string, raw: RawOptions) => collectReport(findReport(name)!, resolveOptions(findReport(name)!, { pageSize: 120, ...raw }), client);
+
+    before(async () => {
+      stack = await startStack(stories, { engines, tag: 'reports' });
+      const url = stack.gateway.url;
+      analyst = new GatewayClient({ url, token: await stack.token({ user: 'report-analyst', roles: ['analyst'] }), purpose: 'C' });
+      // Victim services see MNI, CCMS, POR, OMIS and STC, but not CCH, PRAWN, PCMS or parole.
+      victimServices = new GatewayClient({ url, token: await stack.token({ user: 'report-victim-services', roles: ['victim-services'] }), purpose: 'C' });
+    });
+    after(async () => {
+      await stack?.stop();
+    });
+
+    it('warrants: active on a date by court and age band, issued and served in a period, as the stories say', async () => {
+      const { rows, notes, requests } = await run(analyst, 'warrants', { on: ON, ...PERIOD });
+      const expected = expectedWarrants(stories, ON, PERIOD.from, PERIOD.to);
+      assert.ok(expected.active.size > 0 && expected.issued.size > 0, 'the seed holds warrants to count');
+      assert.deepEqual(sortedMap(toMap(section(rows, 'active warrants'), (r) => `${r.court}|${r.age_band}`, 'active')), sortedMap(expected.active));
+      assert.deepEqual(sortedMap(toMap(section(rows, 'issued and served'), (r) => `${r.court}|${r.warrant_type}`, 'issued')), sortedMap(expected.issued));
+      assert.deepEqual(sortedMap(toMap(section(rows, 'issued and served'), (r) => `${r.court}|${r.warrant_type}`, 'served')), sortedMap(expected.served));
+      assert.deepEqual(notes, []);
+      assert.equal(requests, 1, 'one query');
+      const withheld = await run(victimServices, 'warrants', { on: ON, ...PERIOD });
+      assert.deepEqual(withheld.rows, []);
+      assert.match(withheld.notes.join(' '), /PRAWN \(Judicial Branch\) withheld: your roles do not grant prawn:read/);
+    });
+
+    it('protective-orders: in effect on a date by type, and expiring within the look-ahead', async () => {
+      const { rows } = await run(victimServices, 'protective-orders', { on: ON, days: 90 });
+      const expected = expectedOrders(stories, ON, 90);
+      assert.ok([...expected.inEffect.values()].reduce((a, b) => a + b, 0) > 0);
+      assert.deepEqual(sortedMap(toMap(rows, (r) => String(r.order_type), 'in_effect')), sortedMap(expected.inEffect));
+      assert.deepEqual(sortedMap(toMap(rows, (r) => String(r.order_type), 'expiring')), sortedMap(expected.expiring));
+    });
+
+    it('population: DOC custody by facility and level, probation by office, every person once by tracking stage', async () => {
+      const before = await subgraphCalls(stack);
+      const { rows, notes, requests } = await run(analyst, 'population', { on: ON });
+      const after = await subgraphCalls(stack);
+      const expected = expectedPopulation(stories, ON);
+      assert.ok(expected.custody.size > 0 && expected.probation.size > 0);
+      assert.deepEqual(sortedMap(toMap(section(rows, 'DOC custody'), (r) => `${r.facility}|${r.custody_level}`, 'count')), sortedMap(expected.custody));
+      assert.deepEqual(sortedMap(toMap(section(rows, 'probation caseload'), (r) => `${r.office}|${r.status}`, 'count')), sortedMap(expected.probation));
+      const parole = await stack.stores.correction.database.db.selectFrom('prl_case').select(['dist_nm', 'prl_stat_cd']).where('erase_ind', '=', 'N')
+        .where('strt_dt', '<=', ON).where((eb) => eb.or([eb('end_dt', 'is', null), eb('end_dt', '>', ON)])).execute();
+      assert.equal(section(rows, 'parole caseload').reduce((sum, r) => sum + Number(r.count), 0), parole.length);
+      const stages = section(rows, 'tracking stage');
+      assert.equal(stages.reduce((sum, r) => sum + Number(r.count), 0), stories.length, 'every person counted once');
+      assert.ok(stages.every((r) => r.stage !== 'UNAVAILABLE'));
+      assert.match(notes.join(' '), new RegExp(`tracking stages are as of today \\(${today()}\\)`));
+      // 400 people, 120 per page: 4 pages, one request each; each agency asked once per page
+      // (judicial and correction once more for the aggregate query).
+      assert.equal(requests, 1 + 4);
+      for (const agency of ['judicial', 'correction', 'tracking']) assert.equal(after[agency] - (before[agency] ?? 0), 4 + (agency === 'tracking' ? 0 : 1), `${agency}: ${after[agency] - (before[agency] ?? 0)} requests`);
+    });
+
+    it('case-processing: the arrests of a period by court, the same for a role without DOC figures withheld', async () => {
+      const before = await subgraphCalls(stack);
+      const { rows, notes, requests } = await run(analyst, 'case-processing', PERIOD);
+      const after = await subgraphCalls(stack);
+      const expected = expectedCaseProcessing(stories, PERIOD.from, PERIOD.to);
+      assert.ok(expected.size > 3);
+      const byCourt = new Map(section(rows, 'by court').map((r) => [String(r.group), { arrests: r.arrests, arraigned: r.arraigned, disposed: r.disposed, convicted: r.convicted, sentenced: r.sentenced, admitted: r.admitted }]));
+      assert.deepEqual(new Map([...byCourt].sort()), new Map([...expected].sort()));
+      assert.deepEqual(notes, []);
+      assert.equal(requests, 4);
+      for (const agency of ['public-safety', 'judicial', 'correction']) assert.equal(after[agency] - (before[agency] ?? 0), 4, `${agency} asked once per page`);
+      const partial = await run(victimServices, 'case-processing', PERIOD);
+      assert.deepEqual(partial.rows, []);
+      assert.match(partial.notes.join(' '), /CCH \(Department of Public Safety\) withheld.*without CCH there is no cohort/);
+    });
+
+    it('time-to-disposition: medians and the 12-month share by charge class; without CCH the arrest figures are withheld', async () => {
+      const { rows } = await run(analyst, 'time-to-disposition', { ...PERIOD, by: 'charge-class' });
+      const expected = expectedTimeToDisposition(stories, PERIOD.from, PERIOD.to);
+      assert.ok(expected.size > 2);
+      const got = new Map(rows.map((r) => [String(r.group), { disposed: r.disposed, medianArrest: r.median_days_from_arrest, medianArraignment: r.median_days_from_arraignment, within12: r.within_12_months }]));
+      assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()));
+      assert.ok(rows.every((r) => r.section === 'by charge class'));
+      const partial = await run(victimServices, 'time-to-disposition', { ...PERIOD, by: 'charge-class' });
+      assert.match(partial.notes.join(' '), /CCH \(Department of Public Safety\) withheld/);
+      for (const row of partial.rows) {
+        assert.equal(row.median_days_from_arrest, null);
+        assert.equal(row.median_days_from_arraignment, expected.get(String(row.group))!.medianArraignment);
+      }
+    });
+
+    it('recidivism: re-arrest within 1, 2 and 3 years of a DOC release; without CCH only the cohort', async () => {
+      const period = { from: '2019-01-01', to: '2022-12-31' };
+      const { rows, notes } = await run(analyst, 'recidivism', { ...period, by: 'statewide' });
+      const expected = expectedRecidivism(stories, period.from, period.to);
+      assert.ok(expected.released > 5);
+      assert.deepEqual(rows.map((r) => [r.window_years, r.released, r.rearrested]), [1, 2, 3].map((years, i) => [years, expected.released, expected.rearrested[i]]));
+      assert.deepEqual(notes, []);
+      const partial = await run(victimServices, 'recidivism', { ...period, by: 'statewide' });
+      assert.deepEqual(partial.rows.map((r) => [r.released, r.rearrested]), [1, 2, 3].map(() => [expected.released, null]));
+      assert.match(partial.notes.join(' '), /CCH \(Department of Public Safety\) withheld/);
+    });
+
+    it('audits every page as the user who ran the report', async () => {
+      const file = `${stack.dataDir}/audit/audit.jsonl`;
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      const mine = lines.filter((record) => record.user === 'report-analyst' && record.operationName === 'ReportWalk');
+      assert.ok(mine.length >= 4 * 4, `${mine.length} audited walk pages`);
+      assert.ok(mine.every((record) => record.purpose === 'C' && record.outcome === 'ok'));
+    });
+  });
+}
