@@ -17,6 +17,7 @@ import { MODULES } from '../subgraphs/index.ts';
 import { openWithRetry } from '../subgraphs/shared/store-slot.ts';
 import { startSubgraph } from '../subgraphs/shared/server.ts';
 import { loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import type { Identity } from '../subgraphs/shared/identity.ts';
 
 const stories = generateStories({ offenders: 60, seed: 5 });
 
@@ -126,7 +127,7 @@ describe('reliability: a subgraph whose database is unreachable at start', funct
       assert.match(reason, /^judicial \(Judicial Branch\) (cannot reach its database \(JUDICIAL_DATABASE_URL\): ECONNREFUSED; retrying|: store not opened yet)$/);
       assert.doesNotMatch(reason, /127\.0\.0\.1|postgres:/);
 
-      const identity = { userId: 'u1', ori: 'CT0000000', roles: ['analyst'], permissions: [], purpose: 'C', requestId: 'r1' };
+      const identity: Identity = { userId: 'u1', ori: 'CT0000000', roles: ['analyst'], permissions: [], purpose: 'C', requestId: 'r1' };
       const ask = async () => fetch(subgraph.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await signSubgraphToken(key, identity, 'judicial')}` },
