@@ -165,3 +165,35 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('reliability: the PostgreSQL audit store losing its connections under load', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let auditDatabase: string;
+  before(async () => {
+    const url = await freshPostgresDatabase('reliab_audit');
+    auditDatabase = new URL(url).pathname.slice(1);
+    stack = await startStack(stories, { engines: 'embedded', env: { AUDIT_DATABASE_URL: url } });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('answers again (the gateway process alive) after every audit backend is terminated', async () => {
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    let terminated = 0;
+    try {
+      const results = await load(stack, 60, 4, async () => {
+        const { rows } = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [auditDatabase]);
+        terminated = rows.filter((row) => row.done).length;
+      });
+      assert.ok(terminated > 0, 'the test terminated at least one audit backend');
+      // A request whose audit write failed gets no data (503); every other one is answered.
+      assert.ok(results.every((result) => result.status === 200 || result.status === 503), JSON.stringify(results.map((r) => r.status)));
+    } finally {
+      await admin.end();
+    }
+    assert.ok(await answersAgain(stack) >= 1);
+  });
+});
