@@ -4,6 +4,7 @@ import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
 import type { QueryLimits } from './limits/armor.ts';
+import { overloadSettings, type OverloadSettings } from './limits/settings.ts';
 import path from 'node:path';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
@@ -28,6 +29,8 @@ export interface GatewayConfig {
   limits: QueryLimits;
   /** Requests one user may make per minute (0: no limit). */
   ratePerMinute: number;
+  /** Admission control, request budget, bulkheads, shared limit store (gateway/limits/settings.ts). */
+  overload: OverloadSettings;
 }
 
 /** How user tokens are checked (gateway/auth/verify.ts). */
@@ -75,6 +78,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxCost: integer(env, 'GATEWAY_MAX_COST', 100_000, 1, 10_000_000), // fits the 25-result tracking search (~84 000 by graphql-armor's estimate); bombs still meet depth, alias and token limits
     },
     ratePerMinute: integer(env, 'GATEWAY_RATE_LIMIT', 300, 0, 1_000_000),
+    overload: overloadSettings(env, integer),
   };
 }
 
