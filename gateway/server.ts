@@ -161,7 +161,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
   // Rate limits and per-user concurrency, in Redis when REDIS_URL is set (gateway/limits/shared.ts).
-  const shared = openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
+  const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
   const rateLimit = shared.rate;
   const admission = createAdmission(config.overload.admission, shared.users);
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {});

@@ -111,6 +111,15 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     }
   });
 
+  it('two gateway processes sharing Redis (REDIS_URL) hold one per-user concurrency limit between them', async () => {
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1' };
+    const [a, b] = [await gatewayWith(env), await gatewayWith(env)];
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const answers = await Promise.all([ask(a, 'two-windows'), ask(b, 'two-windows')]);
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 429]);
+    assert.equal(answers.find((answer) => answer.status === 429)!.body.errors[0].extensions.code, 'USER_CONCURRENCY_LIMIT');
+  });
+
   it('one budget per request: with every agency slow, a full profile returns within the budget with DEADLINE_EXCEEDED for the calls it could not cover', async () => {
     // Each call (900 ms) is within the per-subgraph timeout (5 s); the plan's second step is not within what is left of 1.5 s.
     const gateway = await gatewayWith({ GATEWAY_REQUEST_TIMEOUT_MS: '1500', SUBGRAPH_TIMEOUT_MS: '5000', GATEWAY_USER_CONCURRENCY: '0' });

@@ -65,8 +65,12 @@ type LimitRedis = Redis & {
   obtsLease(key: string, leaseMs: number, limit: number, member: string): Promise<number>;
 };
 
-/** Opens the configured limit store (Redis when `redisUrl` is set, else memory). */
-export function openSharedLimits(settings: SharedLimitSettings): SharedLimits {
+/**
+ * Opens the configured limit store (Redis when `redisUrl` is set, else memory). Waits up to
+ * the connect timeout for Redis; if it is not there, the gateway starts anyway, counting in
+ * memory until Redis answers.
+ */
+export async function openSharedLimits(settings: SharedLimitSettings): Promise<SharedLimits> {
   const localRate = createRateLimiter(settings.ratePerMinute);
   const localUsers = localUserConcurrency();
   if (!settings.redisUrl) {
@@ -91,6 +95,13 @@ export function openSharedLimits(settings: SharedLimitSettings): SharedLimits {
     }
   };
   redis.on('error', fallback); // reconnects by itself; without a listener ioredis would log to stderr
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
   return {
     describe: `redis ${url.host}`,
