@@ -5,6 +5,7 @@ import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
 import type { QueryLimits } from './limits/armor.ts';
 import type { MetricsSettings } from './metrics-listener.ts';
+import { overloadSettings, type OverloadSettings } from './limits/settings.ts';
 import path from 'node:path';
 
 /** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   ratePerMinute: number;
   /** The metrics listener (METRICS_PORT, METRICS_HOST; gateway/metrics-listener.ts). */
   metrics: MetricsSettings;
+  /** Admission control, request budget, bulkheads, shared limit store (gateway/limits/settings.ts). */
+  overload: OverloadSettings;
 }
 
 /** How user tokens are checked (gateway/auth/verify.ts). */
@@ -91,6 +94,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     ratePerMinute: integer(env, 'GATEWAY_RATE_LIMIT', 300, 0, 1_000_000),
     metrics: { port: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined, host: env.METRICS_HOST || '127.0.0.1' },
+    overload: overloadSettings(env, integer),
   };
 }
 

@@ -7,6 +7,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { SUBGRAPHS } from '../schema/subgraphs.ts';
 import { logger } from '../subgraphs/shared/log.ts';
+import { gatewayLimitError } from './limits/own-errors.ts';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'FORBIDDEN', 'UNAUTHENTICATED',
@@ -25,6 +26,9 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
   if (code === 'INVALID_GRAPHQL' && /^Unknown operation named "[^"]{1,100}"\.$/.test(formatted.message)) {
     return { ...base, message: `${formatted.message} Expected operationName to name an operation in the document, or no operationName.`, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } };
   }
+  // The gateway's own budget or bulkhead, never blamed on the agency (gateway/limits/).
+  const own = gatewayLimitError(formatted, source);
+  if (own) return own;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     return { ...base, message: limitMessage(formatted.message), extensions: { code, ...(source ? { source: source.name } : {}) } };
   }

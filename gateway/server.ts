@@ -35,10 +35,14 @@ import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
 import { refusalEntry } from './audit/refusal.ts';
 import { parseOptions, queryLimits } from './limits/armor.ts';
 import { fieldPermissionPlugin, permissionIndex } from './auth/enforce.ts';
-import { createRateLimiter } from './limits/rate.ts';
 import { fileSupergraph, fixedSupergraph, supergraphMetrics, type SupergraphSource } from './supergraph.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { sendRefusal } from './auth/middleware.ts';
+import { createAdmission } from './limits/admission.ts';
+import { bulkheads, type Bulkhead } from './limits/bulkhead.ts';
+import { callSignal, deadlineExceeded, isAbort, withCall, type Deadline } from './limits/deadline.ts';
+import { admissionGate, deadlineOf, startDeadline } from './limits/middleware.ts';
+import { openSharedLimits } from './limits/shared.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -48,6 +52,8 @@ export interface GatewayContext extends AuditedContext {
   /** Subgraphs this request called (for the audit record). */
   subgraphsCalled: Set<string>;
   clientAddress: string | null;
+  /** The request's time budget, shared by all its subgraph calls (gateway/limits/deadline.ts). */
+  deadline?: Deadline;
 }
 
 export interface RunningGateway {
@@ -69,8 +75,21 @@ export function readSupergraph(): string {
 // token the gateway signs for that subgraph (subgraphs/shared/trust.ts) and the request id;
 // nothing the client sent is forwarded.
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly subgraph: string, private readonly key: SigningKey, options: ConstructorParameters<typeof RemoteGraphQLDataSource>[0]) {
+  constructor(private readonly subgraph: string, private readonly key: SigningKey, options: ConstructorParameters<typeof RemoteGraphQLDataSource>[0], private readonly bulkhead?: Bulkhead) {
     super(options);
+  }
+
+  // Each call takes a slot in its subgraph's bulkhead (waiting at most until the request's
+  // budget runs out), then runs with the budget visible to the fetcher (gateway/limits/).
+  override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+    const deadline = options.context?.deadline;
+    if (deadline?.expired()) throw deadlineExceeded(this.subgraph, deadline);
+    const release = this.bulkhead ? await this.bulkhead.acquire(deadline) : () => {};
+    try {
+      return await withCall({ subgraph: this.subgraph, deadline }, () => super.process(options));
+    } finally {
+      release();
+    }
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
@@ -83,7 +102,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   // A subgraph that cannot be reached, times out or answers with an HTTP error costs only
   // its own fields: the error is tagged with the subgraph so the client is told which
   // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
-  override didEncounterError(error: Error): void {
+  override didEncounterError(error: Error, _request?: unknown, _response?: unknown, context?: GatewayContext): void {
+    if ((error as { extensions?: { code?: string } }).extensions?.code === 'DEADLINE_EXCEEDED') throw error;
+    if (context?.deadline?.expired() && isAbort(error)) throw deadlineExceeded(this.subgraph, context.deadline);
     logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph call failed');
     throw new GraphQLError(`subgraph ${this.subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.subgraph } });
   }
@@ -93,7 +114,8 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
   return (async (url: string, init: RequestInit) => {
     const done = time?.();
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
+      const response = await fetch(url, { ...init, signal: callSignal(timeoutMs).signal });
       done?.(response.ok ? 'ok' : 'error');
       return response;
     } catch (error) {
@@ -105,13 +127,14 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
 
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
 export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource | string = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
+  const bulkheadFor = bulkheads(config.overload.bulkhead);
   return new ApolloGateway({
     supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
-      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs, metrics && (() => metrics.subgraphCall(name))) });
+      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs, metrics && (() => metrics.subgraphCall(name))) }, bulkheadFor(name));
     },
   });
 }
@@ -148,7 +171,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
-  const rateLimit = createRateLimiter(config.ratePerMinute);
+  // Rate limits and per-user concurrency, in Redis when REDIS_URL is set (gateway/limits/shared.ts).
+  const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
+  const rateLimit = shared.rate;
+  const admission = createAdmission(config.overload.admission, shared.users);
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {});
 
   // The public half of the subgraph-signing key, for subgraphs on other hosts (OBTS_GATEWAY_JWKS_URL).
@@ -188,19 +214,21 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });
     },
     assignRequestId,
+    startDeadline(config.overload.requestTimeoutMs),
     requireIdentity(authenticate, auditRefusal),
     async (req, res, next) => {
       const identity = (res.locals as RequestLocals).identity!;
-      const refusal = rateLimit(identity.userId);
+      const refusal = await rateLimit(identity.userId);
       if (!refusal) return next();
       const withClaims = { ...refusal, claims: { userId: identity.userId, ori: identity.ori, roles: identity.roles, purpose: identity.purpose } };
       auditRefusal(req, res, withClaims).then(() => sendRefusal(res, withClaims), next);
     },
+    admissionGate(admission, auditRefusal),
     express.json({ limit: config.bodyLimit }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const locals = res.locals as RequestLocals;
-        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null };
+        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res) };
       },
     }),
   );
@@ -227,6 +255,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       await metricsListener.stop();
       await server.stop();
       await audit.close();
+      await shared.close();
     },
   };
 }

@@ -4,6 +4,7 @@
 // and DELETE except the retention prune (CJIS AU-9, AU-11); grant the gateway's database
 // role INSERT and SELECT only.
 import pg from 'pg';
+import { hardenedPgPool } from '../../subgraphs/shared/pools.ts';
 import { chain, type AuditEntry, type AuditRecord } from './record.ts';
 import type { AuditStore } from './store.ts';
 
@@ -30,8 +31,9 @@ CREATE TRIGGER obts_audit_append_only BEFORE UPDATE OR DELETE ON obts_audit FOR 
 `;
 
 export async function openPostgresAuditStore(url: string): Promise<AuditStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => {}); // a dropped idle connection must not crash the gateway; the next append fails instead
+  // Error listeners on the pool and every client, connect/statement timeouts, keep-alive
+  // (subgraphs/shared/pools.ts): a dropped connection fails the appends on it, never the gateway.
+  const pool = hardenedPgPool({ connectionString: url, max: 4 }, 'audit');
   const setup = await pool.connect();
   try {
     await setup.query('SELECT pg_advisory_lock($1)', [CHAIN_LOCK]);

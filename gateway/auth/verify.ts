@@ -17,10 +17,10 @@ export const PURPOSE_HEADER = 'x-obts-purpose';
 /** Why a request was refused; `reason` is a stable word for tests and the audit log. */
 export interface Refusal {
   status: 401 | 403 | 413 | 429 | 503;
-  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'BAD_REQUEST' | 'SERVICE_UNAVAILABLE';
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'BAD_REQUEST' | 'SERVICE_UNAVAILABLE' | 'GATEWAY_OVERLOADED' | 'USER_CONCURRENCY_LIMIT';
   reason: string;
   message: string;
-  /** Seconds until a rate-limited user may retry (429 only). */
+  /** Seconds until the client may retry (429 and 503). */
   retryAfter?: number;
   /** What the token said, when it was valid enough to say it (for the audit record). */
   claims?: { userId?: string; ori?: string; roles?: string[]; purpose?: string };

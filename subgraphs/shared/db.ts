@@ -21,7 +21,7 @@ import {
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { createPool } from 'mysql2';
+import { hardenedMysqlPool, hardenedPgPool } from './pools.ts';
 
 /** The engines a store can run on. */
 export type Engine = 'postgres' | 'mysql' | 'pglite';
@@ -110,14 +110,14 @@ async function pickDialect(location: StoreLocation): Promise<{ dialect: Dialect;
         [PG_INT8]: asNumber,
         [PG_NUMERIC]: asNumber,
       };
-      const pool = new pg.Pool({
+      // Error listeners, timeouts and keep-alive: subgraphs/shared/pools.ts.
+      const pool = hardenedPgPool({
         connectionString: location.url,
-        max: 10,
         types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
-      });
+      }, redactUrl(location.url));
       return { dialect: new PostgresDialect({ pool }), engine, describe: redactUrl(location.url) };
     }
-    const pool = createPool({ uri: location.url.replace(/^mariadb:/, 'mysql:'), connectionLimit: 10, dateStrings: true, decimalNumbers: true, supportBigNumbers: true, bigNumberStrings: false });
+    const pool = hardenedMysqlPool(location.url.replace(/^mariadb:/, 'mysql:'), redactUrl(location.url));
     return { dialect: new MysqlDialect({ pool }), engine, describe: redactUrl(location.url) };
   }
   const dir = location.pgliteDir && location.pgliteDir !== 'memory' ? location.pgliteDir : undefined;

@@ -8,6 +8,7 @@ import type { StoreLocation } from './db.ts';
 import type { SubgraphModule } from './module.ts';
 import { logger } from './log.ts';
 import { startSubgraph } from './server.ts';
+import { openWithRetry } from './store-slot.ts';
 import { dataDir, subgraphEntry } from '../../schema/subgraphs.ts';
 
 /** True when the module at `moduleUrl` is the script node was started with. */
@@ -22,13 +23,18 @@ export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env
   return url ? { url } : { pgliteDir: path.join(dataDir(env), name) };
 }
 
-/** Opens the subgraph's store, serves it on its port, and closes both on SIGTERM or SIGINT. */
+/**
+ * Serves the subgraph on its port at once and opens its store, retrying with backoff while
+ * the database is unreachable (store-slot.ts: not ready until then); closes both on
+ * SIGTERM or SIGINT.
+ */
 export async function serve(module: SubgraphModule<any, any>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const entry = subgraphEntry(module.name);
-  const store = await module.openStore(storeLocation(module.name, env));
-  const running = await startSubgraph(module, store, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
-  logger.info({ url: running.url, store: store.database?.describe ?? 'none' }, `${module.name} subgraph listening`);
+  const slot = openWithRetry(module, storeLocation(module.name, env), { agency: `${module.name} (${entry.agency})`, setting: entry.databaseSetting });
+  const running = await startSubgraph(module, slot, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
+  logger.info({ url: running.url }, `${module.name} subgraph listening`);
+  void slot.opened.then((store) => logger.info({ store: store.database?.describe ?? 'none' }, `${module.name} store open`), () => {});
   // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
-  const stop = () => void running.stop().then(() => store.close()).finally(() => process.exit(0));
+  const stop = () => void running.stop().then(() => slot.close()).finally(() => process.exit(0));
   process.once('SIGTERM', stop).once('SIGINT', stop);
 }

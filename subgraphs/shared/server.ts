@@ -15,6 +15,11 @@ import type { Identity } from './identity.ts';
 import { logger } from './log.ts';
 import { createTrustVerifier, trustFromEnv, type TrustSource } from './trust.ts';
 import { enforceFieldPermissions } from './permissions.ts';
+import { isStoreSlot, openSlot, type StoreSlot } from './store-slot.ts';
+import { withDeadline } from './pools.ts';
+
+/** Longest a readiness probe waits for the store's answer (ms): /ready never hangs. */
+const READY_TIMEOUT_MS = Number(process.env.SUBGRAPH_READY_TIMEOUT_MS ?? 2000);
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -47,12 +52,16 @@ export function maskError(source: string, formatted: GraphQLFormattedError, erro
   return { message: `Internal error in the ${source} subgraph`, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Starts a subgraph over HTTP on `port` (0 picks a free one) bound to `host`. */
+/**
+ * Starts a subgraph over HTTP on `port` (0 picks a free one) bound to `host`. `store` may be
+ * a slot still opening (store-slot.ts): until it opens, /ready and /graphql answer 503.
+ */
 export async function startSubgraph<S extends StoreHandle, C extends BaseContext>(
   module: SubgraphModule<S, C>,
-  store: S,
+  storeOrSlot: S | StoreSlot<S>,
   options: { port?: number; host?: string; trust?: TrustSource } = {},
 ): Promise<RunningSubgraph> {
+  const slot = isStoreSlot(storeOrSlot) ? storeOrSlot : openSlot(storeOrSlot);
   const verify = createTrustVerifier(options.trust ?? trustFromEnv(), module.name);
   const app = express();
   const httpServer = http.createServer(app);
@@ -64,12 +73,17 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
     res.json({ status: 'ok', subgraph: module.name });
   });
   app.get('/ready', async (_req, res) => {
+    const store = slot.current();
+    if (!store) {
+      res.status(503).json({ status: 'unavailable', subgraph: module.name, reason: slot.problem() });
+      return;
+    }
     try {
-      await store.ping();
+      await withDeadline(store.ping(), READY_TIMEOUT_MS, `the ${module.name} store`);
       res.json({ status: 'ready', subgraph: module.name });
     } catch (error) {
       logger.warn({ err: error, subgraph: module.name }, 'store not ready');
-      res.status(503).json({ status: 'unavailable', subgraph: module.name });
+      res.status(503).json({ status: 'unavailable', subgraph: module.name, reason: `the ${module.name} store did not answer a ping within ${READY_TIMEOUT_MS} ms or failed` });
     }
   });
   app.use(
@@ -84,11 +98,17 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
       logger.warn({ subgraph: module.name, reason: result.reason, from: req.socket.remoteAddress }, 'refused a request without a valid gateway token');
       res.status(401).json({ errors: [{ message: result.message, extensions: { code: 'UNAUTHENTICATED', reason: result.reason } }] });
     },
+    // A store still opening (its database unreachable at start): 503, so the gateway reports
+    // this agency's fields as missing and nothing else.
+    (_req, res, next) => {
+      if (slot.current()) return next();
+      res.status(503).setHeader('Retry-After', '5').json({ errors: [{ message: slot.problem() ?? `${module.name} store is not open`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    },
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
       context: async ({ res }) => {
         const identity = res.locals.identity as Identity;
-        return module.createContext(store, { requestId: identity.requestId, identity });
+        return module.createContext(slot.current()!, { requestId: identity.requestId, identity });
       },
     }),
   );

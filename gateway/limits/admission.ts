@@ -1,0 +1,131 @@
+// Admission control: overload is refused fast, not queued forever (DESIGN.md, Reliability).
+//
+// Each authenticated /graphql request passes two gates before its body is read:
+// 1. Per-user concurrency: a user with `userConcurrency` requests already admitted (queued
+//    or running) is refused with 429 USER_CONCURRENCY_LIMIT. One user's burst of heavy
+//    queries then holds a few slots, never all of them, so other users are not starved.
+//    The count lives in memory, or in Redis when several gateway processes share it
+//    (gateway/limits/shared.ts).
+// 2. Global in-flight limit: at most `maxInFlight` requests run at once; the next
+//    `queueLimit` wait in line, each at most `queueTimeoutMs` (and never past its budget).
+//    Beyond that: 503 GATEWAY_OVERLOADED with Retry-After, at once. A request admitted
+//    after waiting runs with what is left of its budget (gateway/limits/deadline.ts).
+// The line is first come, first served; with per-user limits no user holds more than
+// `userConcurrency` places in it.
+import type { Refusal } from '../auth/verify.ts';
+import type { Deadline } from './deadline.ts';
+
+/** Admission settings (GATEWAY_MAX_IN_FLIGHT, GATEWAY_QUEUE_LIMIT, GATEWAY_QUEUE_TIMEOUT_MS, GATEWAY_USER_CONCURRENCY). */
+export interface AdmissionSettings {
+  maxInFlight: number;
+  queueLimit: number;
+  queueTimeoutMs: number;
+  /** Requests one user may have admitted at once (0: no per-user limit). */
+  userConcurrency: number;
+}
+
+/** Counts one user's admitted requests; `acquire` resolves with a release, or null when the user is at the limit. */
+export interface UserConcurrency {
+  acquire(userId: string, limit: number): Promise<(() => void) | null>;
+}
+
+/** The in-process counter (one gateway process). */
+export function localUserConcurrency(): UserConcurrency {
+  const counts = new Map<string, number>();
+  return {
+    async acquire(userId, limit) {
+      const held = counts.get(userId) ?? 0;
+      if (held >= limit) return null;
+      counts.set(userId, held + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (counts.get(userId) ?? 1) - 1;
+        if (left > 0) counts.set(userId, left);
+        else counts.delete(userId); // the map holds only users with requests in flight
+      };
+    },
+  };
+}
+
+export type Admitted = { ok: true; release: () => void; queuedMs: number } | { ok: false; refusal: Refusal };
+
+export interface Admission {
+  admit(userId: string, deadline?: Deadline): Promise<Admitted>;
+  /** Requests running and waiting now (for /metrics and tests). */
+  load(): { inFlight: number; queued: number };
+}
+
+const RETRY_AFTER_S = 1;
+
+export function createAdmission(settings: AdmissionSettings, users: UserConcurrency = localUserConcurrency()): Admission {
+  let inFlight = 0;
+  const line: Array<{ admit: () => void; timer: NodeJS.Timeout }> = [];
+
+  const next = () => {
+    const waiting = line.shift();
+    if (!waiting) {
+      inFlight -= 1;
+      return;
+    }
+    clearTimeout(waiting.timer);
+    waiting.admit(); // the slot passes on; inFlight stays the same
+  };
+
+  return {
+    load: () => ({ inFlight, queued: line.length }),
+    async admit(userId, deadline) {
+      const arrived = performance.now();
+      let releaseUser: (() => void) | null = () => {};
+      if (settings.userConcurrency > 0) {
+        releaseUser = await users.acquire(userId, settings.userConcurrency);
+        if (!releaseUser) {
+          return { ok: false, refusal: { status: 429, code: 'USER_CONCURRENCY_LIMIT', reason: 'user-concurrency', retryAfter: RETRY_AFTER_S, message: `You already have ${settings.userConcurrency} requests in progress; wait for one to finish, then retry (after ${RETRY_AFTER_S} s)` } };
+        }
+      }
+      const release = once(() => {
+        releaseUser!();
+        next();
+      });
+      if (inFlight < settings.maxInFlight) {
+        inFlight += 1;
+        return { ok: true, release, queuedMs: 0 };
+      }
+      if (line.length >= settings.queueLimit) {
+        releaseUser();
+        return { ok: false, refusal: overloaded(settings, 'queue-full') };
+      }
+      const wait = Math.max(0, Math.min(settings.queueTimeoutMs, deadline ? deadline.remaining() : Infinity));
+      return new Promise<Admitted>((resolve) => {
+        const entry = {
+          admit: () => resolve({ ok: true, release, queuedMs: performance.now() - arrived }),
+          timer: setTimeout(() => {
+            const at = line.indexOf(entry);
+            if (at >= 0) line.splice(at, 1);
+            releaseUser!();
+            resolve({ ok: false, refusal: overloaded(settings, 'queue-timeout') });
+          }, wait),
+        };
+        line.push(entry);
+      });
+    },
+  };
+}
+
+// Private: the gateway's own overload, said as such (the agencies are not at fault).
+function overloaded(settings: AdmissionSettings, reason: 'queue-full' | 'queue-timeout'): Refusal {
+  const why = reason === 'queue-full'
+    ? `${settings.maxInFlight} requests are running and ${settings.queueLimit} waiting`
+    : `this request waited ${settings.queueTimeoutMs} ms without a free slot`;
+  return { status: 503, code: 'GATEWAY_OVERLOADED', reason, retryAfter: RETRY_AFTER_S, message: `The OBTS gateway is overloaded (${why}); no agency was asked. Retry after ${RETRY_AFTER_S} s` };
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

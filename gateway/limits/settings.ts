@@ -1,0 +1,34 @@
+// Settings of admission control, the per-request budget, bulkheads and the shared limit
+// store (gateway/limits/README.md says what each does and how to size it).
+import type { AdmissionSettings } from './admission.ts';
+import type { BulkheadSettings } from './bulkhead.ts';
+
+export interface OverloadSettings {
+  admission: AdmissionSettings;
+  /** Whole-request time budget shared by all its subgraph calls (ms). */
+  requestTimeoutMs: number;
+  /** Per-subgraph concurrency limit and waiting line. */
+  bulkhead: BulkheadSettings;
+  /** Redis holding rate limits and per-user concurrency for every gateway process; unset: in memory. */
+  redisUrl?: string;
+  /** Prefix of every Redis key this gateway writes (several deployments can share a server). */
+  redisKeyPrefix: string;
+}
+
+export function overloadSettings(env: NodeJS.ProcessEnv, integer: (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number): OverloadSettings {
+  return {
+    admission: {
+      maxInFlight: integer(env, 'GATEWAY_MAX_IN_FLIGHT', 32, 1, 100_000),
+      queueLimit: integer(env, 'GATEWAY_QUEUE_LIMIT', 64, 0, 1_000_000),
+      queueTimeoutMs: integer(env, 'GATEWAY_QUEUE_TIMEOUT_MS', 1000, 0, 600_000),
+      userConcurrency: integer(env, 'GATEWAY_USER_CONCURRENCY', 4, 0, 100_000),
+    },
+    requestTimeoutMs: integer(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 15_000, 1, 600_000),
+    bulkhead: {
+      concurrency: integer(env, 'GATEWAY_SUBGRAPH_CONCURRENCY', 24, 1, 100_000),
+      queue: integer(env, 'GATEWAY_SUBGRAPH_QUEUE_LIMIT', 256, 0, 1_000_000),
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'obts:',
+  };
+}

@@ -1,0 +1,139 @@
+// Admission control, bulkheads and the per-request budget, through a real gateway over real
+// HTTP with slow agencies (a delaying proxy on loopback in front of each subgraph). What is
+// asserted is the status, the headers, the error codes and the audit record, never a time:
+// how fast refusals are is measured by bench/overload.ts.
+import assert from 'node:assert/strict';
+import { generateStories } from '../seed/generate.ts';
+import { PROFILE_QUERY } from '../bench/scenarios.ts';
+import { startStack, type Stack } from './support/stack.ts';
+import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { startGateway, type RunningGateway } from '../gateway/server.ts';
+
+const stories = generateStories({ offenders: 30, seed: 7 });
+const sid = stories[0].person.sid;
+
+describe('reliability: overload is refused fast, and the gateway never blames an agency for its own limits', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let proxies: Record<string, SlowProxy>;
+  const gateways: RunningGateway[] = [];
+
+  before(async () => {
+    stack = await startStack(stories);
+    proxies = {};
+    for (const [name, running] of Object.entries(stack.subgraphs)) proxies[name] = await startSlowProxy(running.url, 0);
+  });
+  afterEach(async () => {
+    while (gateways.length) await gateways.pop()!.stop();
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 0;
+  });
+  after(async () => {
+    for (const proxy of Object.values(proxies ?? {})) await proxy.close();
+    await stack?.stop();
+  });
+
+  /** A second gateway on the stack's keys, reaching every subgraph through its slow proxy. */
+  async function gatewayWith(env: Record<string, string>): Promise<RunningGateway> {
+    const config = {
+      ...loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, GATEWAY_RATE_LIMIT: '0', AUDIT_LOG_FILE: `${stack.dataDir}/audit-${gateways.length}-${Date.now()}.jsonl`, ...env }),
+      port: 0,
+      subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])),
+    };
+    const gateway = await startGateway(config);
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  async function ask(gateway: RunningGateway, user: string, query = PROFILE_QUERY) {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
+      body: JSON.stringify({ query, variables: { sid } }),
+    });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
+  }
+
+  it('beyond the in-flight limit and the queue: 503 GATEWAY_OVERLOADED with Retry-After, audited, no agency asked', async () => {
+    const gateway = await gatewayWith({ GATEWAY_MAX_IN_FLIGHT: '1', GATEWAY_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '100', GATEWAY_USER_CONCURRENCY: '0' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 400;
+    const before = proxies['public-safety'].received;
+    const answers = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map((user) => ask(gateway, user)));
+    const refused = answers.filter((answer) => answer.status === 503);
+    const served = answers.filter((answer) => answer.status === 200);
+    assert.ok(served.length >= 1, 'the request holding the slot is served');
+    assert.ok(refused.length >= 3, `one runs, one may wait; the rest are refused (got ${answers.map((a) => a.status)})`);
+    for (const answer of refused) {
+      assert.equal(answer.retryAfter, '1');
+      assert.equal(answer.body.errors[0].extensions.code, 'GATEWAY_OVERLOADED');
+      assert.match(answer.body.errors[0].extensions.reason, /^queue-(full|timeout)$/);
+      assert.match(answer.body.errors[0].message, /The OBTS gateway is overloaded .*; no agency was asked\. Retry after 1 s/);
+    }
+    assert.ok(answers.some((answer) => answer.body.errors?.[0]?.extensions?.reason === 'queue-full'), 'a full queue refuses at once');
+    assert.equal(proxies['public-safety'].received - before, served.length, 'only admitted requests reached an agency');
+    const records = await gateway.audit.readAll();
+    assert.equal(records.filter((record) => record.outcome === 'refused' && /^503 queue-(full|timeout)$/.test(record.reason ?? '')).length, refused.length, 'every refusal is audited (CJIS AU-2)');
+  });
+
+  it('one user over their concurrency limit gets 429 USER_CONCURRENCY_LIMIT; another user is served meanwhile', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_MAX_IN_FLIGHT: '8' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const [first, second, bystander] = await Promise.all([ask(gateway, 'heavy-user'), ask(gateway, 'heavy-user'), ask(gateway, 'bystander')]);
+    const heavy = [first, second].sort((a, b) => a.status - b.status);
+    assert.deepEqual(heavy.map((answer) => answer.status), [200, 429]);
+    assert.equal(heavy[1].retryAfter, '1');
+    assert.equal(heavy[1].body.errors[0].extensions.code, 'USER_CONCURRENCY_LIMIT');
+    assert.match(heavy[1].body.errors[0].message, /^You already have 1 requests in progress; wait for one to finish/);
+    assert.equal(bystander.status, 200);
+    assert.equal(bystander.body.data.offender.sid, sid);
+    // Released when the answer left: the same user is admitted again.
+    assert.equal((await ask(gateway, 'heavy-user')).status, 200);
+  });
+
+  it('a subgraph bulkhead that is full fails only that agency\'s fields, as GATEWAY_OVERLOADED, not as the agency\'s failure', async () => {
+    const gateway = await gatewayWith({ GATEWAY_SUBGRAPH_CONCURRENCY: '1', GATEWAY_SUBGRAPH_QUEUE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0' });
+    proxies.judicial.delayMs = 400;
+    const query = 'query($sid: ID!) { offender(sid: $sid) { sid name { last } warrants { warrantNumber } } }';
+    // The first request holds the one judicial slot (its call waits in the slow proxy)...
+    const before = proxies.judicial.received;
+    const first = ask(gateway, 'b1', query);
+    for (let i = 0; i < 200 && proxies.judicial.received === before; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(proxies.judicial.received, before + 1, 'the first judicial call is under way');
+    // ...so the second one's judicial call is held back; its public-safety call is not.
+    const second = await ask(gateway, 'b2', query);
+    assert.equal((await first).body.errors, undefined);
+    assert.equal(proxies.judicial.received, before + 1, 'the held call never reached the agency');
+    for (const answer of [second]) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.data.offender.name.last, stories[0].person.name.last, 'public-safety\'s fields stand');
+      assert.deepEqual(answer.body.errors.map((error: any) => [error.extensions.code, error.extensions.source]), [['GATEWAY_OVERLOADED', 'judicial']]);
+      assert.match(answer.body.errors[0].message, /^The gateway is at its limit of concurrent calls to Judicial Branch \(CCMS, CIB, PRAWN, POR, PCMS\); .*did not report a failure/);
+    }
+  });
+
+  it('two gateway processes sharing Redis (REDIS_URL) hold one per-user concurrency limit between them', async () => {
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1' };
+    const [a, b] = [await gatewayWith(env), await gatewayWith(env)];
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const answers = await Promise.all([ask(a, 'two-windows'), ask(b, 'two-windows')]);
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 429]);
+    assert.equal(answers.find((answer) => answer.status === 429)!.body.errors[0].extensions.code, 'USER_CONCURRENCY_LIMIT');
+  });
+
+  it('one budget per request: with every agency slow, a full profile returns within the budget with DEADLINE_EXCEEDED for the calls it could not cover', async () => {
+    // Each call (900 ms) is within the per-subgraph timeout (5 s); the plan's second step is not within what is left of 1.5 s.
+    const gateway = await gatewayWith({ GATEWAY_REQUEST_TIMEOUT_MS: '1500', SUBGRAPH_TIMEOUT_MS: '5000', GATEWAY_USER_CONCURRENCY: '0' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 900;
+    const began = performance.now();
+    const answer = await ask(gateway, 'slow-day');
+    const tookMs = performance.now() - began;
+    assert.ok(tookMs < 20_000, 'it returned (generous sanity bound, not a timing check)');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.data.offender.name.last, stories[0].person.name.last, 'what arrived within the budget stands');
+    const codes = new Set(answer.body.errors.map((error: any) => error.extensions.code));
+    assert.deepEqual([...codes], ['DEADLINE_EXCEEDED'], JSON.stringify(answer.body.errors));
+    const sources = new Set(answer.body.errors.map((error: any) => error.extensions.source));
+    assert.ok(sources.has('judicial') && sources.has('correction'), [...sources].join(','));
+    assert.match(answer.body.errors[0].message, /^The request's time budget of 1500 ms ran out before .* answered; .*The agency did not report a failure/);
+  });
+});
