@@ -1,20 +1,21 @@
-// Every subgraph module by name (the names in schema/subgraphs.ts): the agencies, and
-// tracking, which has no store of its own.
+// Every subgraph module by name, loaded from the folder each registry entry names
+// (schema/subgraphs.ts): adding a subgraph never means editing this file.
 import type { AgencyStore, SubgraphModule } from './shared/module.ts';
 import { storeLocation } from './shared/main.ts';
-import { subgraph as publicSafety } from './public-safety/index.ts';
-import { subgraph as judicial } from './judicial/index.ts';
-import { subgraph as correction } from './correction/index.ts';
-import { subgraph as tracking } from './tracking/index.ts';
-import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../schema/subgraphs.ts';
 
+/** Imports `subgraphs/<name>/index.ts` and checks that it exports the subgraph it is listed as. */
+async function load(name: string): Promise<SubgraphModule<any, any>> {
+  const module = (await import(`./${name}/index.ts`)) as { subgraph?: SubgraphModule<any, any> };
+  if (module.subgraph?.name !== name) {
+    throw new Error(`subgraphs/${name}/index.ts must export \`subgraph\` with name "${name}" (schema/subgraphs.ts lists it); found ${JSON.stringify(module.subgraph?.name)}`);
+  }
+  return module.subgraph;
+}
 
-export const MODULES: Record<string, SubgraphModule<any, any>> = {
-  'public-safety': publicSafety,
-  judicial,
-  correction,
-  tracking,
-};
+export const MODULES: Record<string, SubgraphModule<any, any>> = Object.fromEntries(
+  await Promise.all(SUBGRAPHS.map(async (entry) => [entry.name, await load(entry.name)] as const)),
+);
 
 /** Opens every agency's store (each at its own location); tracking has none. */
 export async function openAllStores(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, AgencyStore>> {
