@@ -1,21 +1,25 @@
-// Every subgraph module by name, loaded from the folder each registry entry names
-// (schema/subgraphs.ts): adding a subgraph never means editing this file.
+// Every subgraph module by name, from the registry (schema/subgraphs.ts) through the
+// generated import list subgraphs/modules.ts (`npm run compose` writes it): adding a
+// subgraph never means editing this file.
 import type { AgencyStore, SubgraphModule } from './shared/module.ts';
 import { storeLocation } from './shared/main.ts';
+import { REGISTERED_MODULES } from './modules.ts';
 import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../schema/subgraphs.ts';
 
-/** Imports `subgraphs/<name>/index.ts` and checks that it exports the subgraph it is listed as. */
-async function load(name: string): Promise<SubgraphModule<any, any>> {
-  const module = (await import(`./${name}/index.ts`)) as { subgraph?: SubgraphModule<any, any> };
-  if (module.subgraph?.name !== name) {
-    throw new Error(`subgraphs/${name}/index.ts must export \`subgraph\` with name "${name}" (schema/subgraphs.ts lists it); found ${JSON.stringify(module.subgraph?.name)}`);
+/** Each registry entry's module, checked to be the subgraph it is listed as. */
+function modules(): Record<string, SubgraphModule<any, any>> {
+  const found: Record<string, SubgraphModule<any, any>> = {};
+  for (const entry of SUBGRAPHS) {
+    const module = REGISTERED_MODULES[entry.name];
+    if (module?.name !== entry.name) {
+      throw new Error(`subgraphs/${entry.name}/index.ts must export \`subgraph\` named "${entry.name}" (schema/subgraphs.ts lists it); run \`npm run compose\` if subgraphs/modules.ts is stale`);
+    }
+    found[entry.name] = module;
   }
-  return module.subgraph;
+  return found;
 }
 
-export const MODULES: Record<string, SubgraphModule<any, any>> = Object.fromEntries(
-  await Promise.all(SUBGRAPHS.map(async (entry) => [entry.name, await load(entry.name)] as const)),
-);
+export const MODULES: Record<string, SubgraphModule<any, any>> = modules();
 
 /** Opens every agency's store (each at its own location); tracking has none. */
 export async function openAllStores(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, AgencyStore>> {
