@@ -90,7 +90,7 @@ function run(argv: string[]): number {
   const registryFile = path.join(ROOT, 'schema/subgraphs.ts');
   const policyFile = path.join(ROOT, 'gateway/auth/policy.ts');
   const before = { registry: readFileSync(registryFile, 'utf8'), policy: readFileSync(policyFile, 'utf8') };
-  const generated = ['schema/supergraph.graphql', 'subgraphs/modules.ts', 'docker-compose.yml', 'deploy/postgres-init.sql', 'deploy/mariadb-init.sql'];
+  const generated = ['schema/supergraph.graphql', 'schema/api.graphql', 'subgraphs/modules.ts', 'docker-compose.yml', 'deploy/postgres-init.sql', 'deploy/mariadb-init.sql'];
   const generatedBefore = Object.fromEntries(generated.map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')]));
   try {
     const files = subgraphFiles(names, ROOT);
@@ -101,9 +101,12 @@ function run(argv: string[]): number {
     const systems = JSON.stringify([names.system]).replace(/"/g, "'");
     writeFileSync(registryFile, insertBefore(before.registry, REGISTRY_MARKER, `  agency({ name: '${names.name}', agency: ${JSON.stringify(names.agency).replace(/^"|"$/g, "'")}, defaultPort: ${names.port}, engine: '${names.engine}', systems: ${systems} }),`, 'schema/subgraphs.ts'));
     writeFileSync(policyFile, insertBefore(before.policy, POLICY_MARKER, `  '${names.permission}': ${JSON.stringify(`${names.agency} (${names.system}) records`).replace(/^"|"$/g, "'")},`, 'gateway/auth/policy.ts'));
-    execFileSync(process.execPath, ['--import', 'tsx', 'schema/compose.ts'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' } });
+    const script = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' } });
+    script('schema/compose.ts');
+    // Adding a subgraph only adds to the API: the snapshot analysts' tools are checked against follows.
+    script('schema/check.ts', '--update');
     console.log(`wrote subgraphs/${names.name}/ (${Object.keys(files).length} files), registered it in schema/subgraphs.ts (port ${names.port}, ${names.system}_DATABASE_URL),`);
-    console.log(`added permission "${names.permission}" to gateway/auth/policy.ts (no role grants it yet), composed schema/supergraph.graphql and regenerated ${generated.slice(1).join(', ')}.`);
+    console.log(`added permission "${names.permission}" to gateway/auth/policy.ts (no role grants it yet), composed and regenerated ${generated.join(', ')}.`);
     console.log(`Next: grant "${names.permission}" to the roles that may see it (ROLES in gateway/auth/policy.ts), then npm test.`);
     return 0;
   } catch (error) {
@@ -113,7 +116,7 @@ function run(argv: string[]): number {
     writeFileSync(policyFile, before.policy);
     for (const [file, text] of Object.entries(generatedBefore)) writeFileSync(path.join(ROOT, file), text);
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    console.error(`new-subgraph: ${stderr ? `composition failed; nothing was changed:\n${stderr}` : `${(error as Error).message}; nothing was changed`}`);
+    console.error(`new-subgraph: ${stderr ? `composing the new subgraph failed; nothing was changed:\n${stderr}` : `${(error as Error).message}; nothing was changed`}`);
     return 1;
   }
 }
