@@ -1,9 +1,14 @@
-// The subgraphs the gateway federates: name, the setting that holds its URL, its default
-// port, the setting that holds its database URL (agency subgraphs only: tracking keeps no
-// data), and its SDL file. Composition, the gateway, `npm start` and the tests all read
-// this one list.
+// The one registry of the subgraphs the gateway federates. Everything that needs the list
+// reads it from here: the module map (subgraphs/index.ts imports each folder by name),
+// composition, the gateway, `npm start`, `npm run seed`, the test stack, the generated
+// docker-compose.yml and database init scripts (deploy/generate.ts), and the cross-cutting
+// tests. `npm run new-subgraph` adds one line above the marker below; nothing else lists
+// the agencies.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+
+/** Which server an agency's database runs on in a deployment (embedded PGlite in development). */
+export type Engine = 'postgres' | 'mysql';
 
 export interface SubgraphEntry {
   /** Subgraph name in the supergraph (also the folder under subgraphs/). */
@@ -17,22 +22,44 @@ export interface SubgraphEntry {
   defaultPort: number;
   /** Setting with the agency's database URL (unset means embedded PGlite); none for a subgraph without a store. */
   databaseSetting?: string;
+  /** The database server the agency runs on (docker-compose.yml, the test stack on real servers). */
+  engine?: Engine;
   /** SDL file, relative to the project root. */
   sdl: string;
-  /** The agency's source systems this subgraph answers for (named in errors). */
+  /** The agency's source systems this subgraph answers for (named in errors and the schema reference). */
   systems: string[];
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A subgraph with a data store of its own (an agency's). */
-export type AgencySubgraphEntry = SubgraphEntry & { databaseSetting: string };
+export type AgencySubgraphEntry = SubgraphEntry & { databaseSetting: string; engine: Engine };
+
+/** What one line of the registry says; the settings' names follow from the subgraph's name. */
+interface AgencyLine { name: string; agency: string; defaultPort: number; engine: Engine; systems: string[] }
+
+/** `public-safety` → `PUBLIC_SAFETY`: the prefix of a subgraph's settings. */
+export function settingPrefix(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+function agency(line: AgencyLine): AgencySubgraphEntry {
+  const prefix = settingPrefix(line.name);
+  return {
+    ...line,
+    urlSetting: `${prefix}_URL`,
+    portSetting: `${prefix}_PORT`,
+    databaseSetting: `${prefix}_DATABASE_URL`,
+    sdl: `subgraphs/${line.name}/schema.graphql`,
+  };
+}
 
 /** The agency subgraphs: each answers from its own store. */
 export const AGENCY_SUBGRAPHS: AgencySubgraphEntry[] = [
-  { name: 'public-safety', agency: 'Department of Public Safety', urlSetting: 'PUBLIC_SAFETY_URL', portSetting: 'PUBLIC_SAFETY_PORT', defaultPort: 4001, databaseSetting: 'PUBLIC_SAFETY_DATABASE_URL', sdl: 'subgraphs/public-safety/schema.graphql', systems: ['MNI/CCH', 'SOR'] },
-  { name: 'judicial', agency: 'Judicial Branch', urlSetting: 'JUDICIAL_URL', portSetting: 'JUDICIAL_PORT', defaultPort: 4002, databaseSetting: 'JUDICIAL_DATABASE_URL', sdl: 'subgraphs/judicial/schema.graphql', systems: ['CCMS', 'CIB', 'PRAWN', 'POR', 'PCMS'] },
-  { name: 'correction', agency: 'Department of Correction', urlSetting: 'CORRECTION_URL', portSetting: 'CORRECTION_PORT', defaultPort: 4003, databaseSetting: 'CORRECTION_DATABASE_URL', sdl: 'subgraphs/correction/schema.graphql', systems: ['OMIS', 'STC', 'Parole'] },
+  agency({ name: 'public-safety', agency: 'Department of Public Safety', defaultPort: 4001, engine: 'mysql', systems: ['MNI/CCH', 'SOR'] }),
+  agency({ name: 'judicial', agency: 'Judicial Branch', defaultPort: 4002, engine: 'postgres', systems: ['CCMS', 'CIB', 'PRAWN', 'POR', 'PCMS'] }),
+  agency({ name: 'correction', agency: 'Department of Correction', defaultPort: 4003, engine: 'postgres', systems: ['OMIS', 'STC', 'Parole'] }),
+  // new-subgraph: agencies above this line (one line each)
 ];
 
 /** Every subgraph: the agencies, then tracking, which derives status and timeline from their fields (no store). */
@@ -63,4 +90,9 @@ export function subgraphEntry(name: string): SubgraphEntry {
   const entry = SUBGRAPHS.find((candidate) => candidate.name === name);
   if (!entry) throw new Error(`no subgraph named "${name}"; expected one of ${SUBGRAPHS.map((e) => e.name).join(', ')}`);
   return entry;
+}
+
+/** The database name an agency gets on a shared server: `obts_public_safety`. */
+export function databaseName(entry: SubgraphEntry): string {
+  return `obts_${entry.name.replace(/-/g, '_')}`;
 }

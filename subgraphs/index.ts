@@ -1,20 +1,25 @@
-// Every subgraph module by name (the names in schema/subgraphs.ts): the agencies, and
-// tracking, which has no store of its own.
+// Every subgraph module by name, from the registry (schema/subgraphs.ts) through the
+// generated import list subgraphs/modules.ts (`npm run compose` writes it): adding a
+// subgraph never means editing this file.
 import type { AgencyStore, SubgraphModule } from './shared/module.ts';
 import { storeLocation } from './shared/main.ts';
-import { subgraph as publicSafety } from './public-safety/index.ts';
-import { subgraph as judicial } from './judicial/index.ts';
-import { subgraph as correction } from './correction/index.ts';
-import { subgraph as tracking } from './tracking/index.ts';
-import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
+import { REGISTERED_MODULES } from './modules.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../schema/subgraphs.ts';
 
+/** Each registry entry's module, checked to be the subgraph it is listed as. */
+function modules(): Record<string, SubgraphModule<any, any>> {
+  const found: Record<string, SubgraphModule<any, any>> = {};
+  for (const entry of SUBGRAPHS) {
+    const module = REGISTERED_MODULES[entry.name];
+    if (module?.name !== entry.name) {
+      throw new Error(`subgraphs/${entry.name}/index.ts must export \`subgraph\` named "${entry.name}" (schema/subgraphs.ts lists it); run \`npm run compose\` if subgraphs/modules.ts is stale`);
+    }
+    found[entry.name] = module;
+  }
+  return found;
+}
 
-export const MODULES: Record<string, SubgraphModule<any, any>> = {
-  'public-safety': publicSafety,
-  judicial,
-  correction,
-  tracking,
-};
+export const MODULES: Record<string, SubgraphModule<any, any>> = modules();
 
 /** Opens every agency's store (each at its own location); tracking has none. */
 export async function openAllStores(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, AgencyStore>> {

@@ -1,12 +1,15 @@
 // docker-compose.yml cannot be run here (no Docker engine), so it is checked against the
-// Compose Specification's JSON schema and for the wiring the deployment depends on.
+// Compose Specification's JSON schema and for the wiring the deployment depends on. It and
+// the database init scripts are generated from the registry (deploy/generate.ts): a test
+// says which file is stale and the command that regenerates it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import Ajv2019 from 'ajv/dist/2019.js';
-import { AGENCY_SUBGRAPHS, ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, databaseName, ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
+import { deploymentFiles } from '../deploy/generate.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +37,11 @@ describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
   const services = compose.services as Record<string, any>;
 
+  it('is what the registry generates, as are the database init scripts (`npm run compose` regenerates them)', () => {
+    const stale = Object.entries(deploymentFiles()).filter(([file, text]) => readFileSync(path.join(ROOT, file), 'utf8') !== text).map(([file]) => file);
+    assert.deepEqual(stale, [], `stale: ${stale.join(', ')}; run \`npm run compose\` and commit them`);
+  });
+
   it('is valid under the Compose Specification schema', () => {
     const validate = composeValidator();
     const valid = validate(compose);
@@ -54,7 +62,10 @@ describe('docker-compose.yml', () => {
     assert.equal(services.seed.restart, 'no');
     for (const entry of AGENCY_SUBGRAPHS) {
       assert.equal(services[entry.name].depends_on.seed.condition, 'service_completed_successfully');
-      assert.match(services[entry.name].environment[entry.databaseSetting], entry.name === 'public-safety' ? /^mysql:\/\/.+@mariadb:/ : /^postgres:\/\/.+@postgres:/);
+      assert.match(services[entry.name].environment[entry.databaseSetting], entry.engine === 'mysql' ? /^mysql:\/\/.+@mariadb:/ : /^postgres:\/\/.+@postgres:/);
+      const init = readFileSync(path.join(ROOT, entry.engine === 'mysql' ? 'deploy/mariadb-init.sql' : 'deploy/postgres-init.sql'), 'utf8');
+      assert.match(init, new RegExp(`CREATE DATABASE (IF NOT EXISTS )?${databaseName(entry)};`), `${entry.name}'s database is created`);
+      assert.ok(services[entry.name].environment[entry.databaseSetting].endsWith(`/${databaseName(entry)}`));
     }
     for (const entry of SUBGRAPHS) {
       assert.match(services.gateway.environment[entry.urlSetting], new RegExp(`^http://${entry.name}:${entry.defaultPort}/graphql$`));

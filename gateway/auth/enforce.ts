@@ -17,26 +17,32 @@ import {
   type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
-import { PERMISSION_DIRECTIVE } from '../../subgraphs/shared/permissions.ts';
+import { fieldAccess, ROOT_TYPES, UNANNOTATED } from '../../subgraphs/shared/permissions.ts';
 import { allows, PERMISSIONS } from './policy.ts';
 
 /** "Type.field" → the permissions it requires (all of them). */
 export type PermissionIndex = Map<string, string[]>;
 
-/** Reads every `@obtsPermission` in an SDL (the supergraph, or a subgraph's). */
+/**
+ * Reads every `@obtsPermission` in an SDL (the supergraph, or a subgraph's). A field of a
+ * root type or an entity (a type with @key, or @join__type with a key in the supergraph)
+ * that carries neither `@obtsPermission` nor `@obtsPublic` requires UNANNOTATED, which no
+ * role grants: default deny, fail closed (composition refuses such a field before this).
+ */
 export function permissionIndex(sdl: string): PermissionIndex {
   const index: PermissionIndex = new Map();
   for (const definition of parse(sdl).definitions) {
     if (!('fields' in definition) || !definition.fields || !('name' in definition) || !definition.name) continue;
+    const directives = 'directives' in definition ? definition.directives ?? [] : [];
+    const entity = directives.some((d) => d.name.value === 'key' || (d.name.value === 'join__type' && d.arguments?.some((a) => a.name.value === 'key')));
+    const mustAnnotate = entity || ROOT_TYPES.has(definition.name.value);
     for (const field of definition.fields) {
       if (field.kind !== Kind.FIELD_DEFINITION) continue;
-      for (const directive of field.directives ?? []) {
-        if (directive.name.value !== PERMISSION_DIRECTIVE) continue;
-        const requires = directive.arguments?.find((argument) => argument.name.value === 'requires')?.value;
-        if (requires?.kind !== Kind.STRING) continue;
-        const key = `${definition.name.value}.${field.name.value}`;
-        index.set(key, [...(index.get(key) ?? []), requires.value]);
-      }
+      const access = fieldAccess(field.directives);
+      const requires = access.requires.length || access.publicReason !== undefined || !mustAnnotate || field.name.value.startsWith('_') ? access.requires : [UNANNOTATED];
+      if (!requires.length) continue;
+      const key = `${definition.name.value}.${field.name.value}`;
+      index.set(key, [...(index.get(key) ?? []), ...requires]);
     }
   }
   return index;
@@ -110,7 +116,9 @@ export function markDenied(data: Record<string, unknown> | null | undefined, den
     if (deeper.length) return place((value as Record<string, unknown>)[key], deeper, [...path, key], denial);
     (value as Record<string, unknown>)[key] = null;
     errors.push({
-      message: `Not permitted: ${denial.field} needs permission ${denial.requires.map((p) => `"${p}" (${PERMISSIONS[p as keyof typeof PERMISSIONS] ?? 'unknown'})`).join(', ')}, which role ${identity.roles.join(', ')} does not grant`,
+      message: denial.requires.includes(UNANNOTATED)
+        ? `Not permitted: ${denial.field} declares no permission, so it is denied to every role (default deny)`
+        : `Not permitted: ${denial.field} needs permission ${denial.requires.map((p) => `"${p}" (${PERMISSIONS[p as keyof typeof PERMISSIONS] ?? 'unknown'})`).join(', ')}, which role ${identity.roles.join(', ')} does not grant`,
       path: [...path, key],
       extensions: { code: 'FORBIDDEN', requires: denial.requires },
     });

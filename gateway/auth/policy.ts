@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'parole:read': 'Parole supervision cases',
   'parole:case-notes': "Parole officers' case notes",
   'audit:read': 'the OBTS audit log (who viewed whom)',
+  // new-subgraph: permissions above this line (a new one is granted to no role until ROLES lists it)
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,7 +13,7 @@ import type { StoreLocation } from '../../subgraphs/shared/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
 import { startGateway, type RunningGateway } from '../../gateway/server.ts';
-import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS, type AgencySubgraphEntry } from '../../schema/subgraphs.ts';
 import { freshMysqlDatabase, freshPostgresDatabase } from './databases.ts';
 import { issueDevToken, loadDevKey, type DevTokenClaims } from '../../gateway/auth/dev-key.ts';
 import { gatewayKeyFile, loadGatewayKey } from '../../subgraphs/shared/trust.ts';
@@ -39,10 +39,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function locationFor(name: string, engines: Engines, tag: string): Promise<StoreLocation> {
+/** An agency's store for a test run: in-memory PGlite, or a fresh database on the server its registry entry names. */
+async function locationFor(entry: AgencySubgraphEntry, engines: Engines, tag: string): Promise<StoreLocation> {
   if (engines === 'embedded') return { pgliteDir: 'memory' };
-  const database = `${tag}_${name.replace('-', '_')}`;
-  return { url: name === 'public-safety' ? await freshMysqlDatabase(database) : await freshPostgresDatabase(database) };
+  const database = `${tag}_${entry.name.replace(/-/g, '_')}`;
+  return { url: entry.engine === 'mysql' ? await freshMysqlDatabase(database) : await freshPostgresDatabase(database) };
 }
 
 export interface StackOptions {
@@ -69,7 +70,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const stores: Record<string, AgencyStore> = {};
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const entry of AGENCY_SUBGRAPHS) {
-    stores[entry.name] = await MODULES[entry.name].openStore(await locationFor(entry.name, engines, options.tag ?? 'stack'));
+    stores[entry.name] = await MODULES[entry.name].openStore(await locationFor(entry, engines, options.tag ?? 'stack'));
   }
   if (options.populate) await options.populate(stores);
   else for (const store of Object.values(stores)) await store.seed(stories);

@@ -7,7 +7,8 @@ import type { Identity } from '../../../subgraphs/shared/identity.ts';
 
 const SDL = `
 directive @obtsPermission(requires: String!) on FIELD_DEFINITION
-type Query { offender(sid: ID!): Offender }
+directive @obtsPublic(reason: String!) on FIELD_DEFINITION
+type Query { offender(sid: ID!): Offender @obtsPublic(reason: "a small test schema") }
 type Offender { sid: ID! name: String protectiveOrders: [Order!] @obtsPermission(requires: "por:read") parole: [Parole!] }
 type Order { orderNumber: ID! protectedPersons: [Person!] @obtsPermission(requires: "por:protected-person") }
 type Person { name: String }
