@@ -101,16 +101,7 @@ export const INFRACTIONS: ReadonlyArray<{ statute: string; description: string; 
   { statute: '53a-181d', description: 'Creating a public disturbance', amount: 103 },
 ];
 
-export const LAST_NAMES = [
-  'SMITH', 'JOHNSON', 'WILLIAMS', 'BROWN', 'JONES', 'GARCIA', 'MILLER', 'DAVIS', 'RODRIGUEZ', 'MARTINEZ',
-  'HERNANDEZ', 'LOPEZ', 'GONZALEZ', 'WILSON', 'ANDERSON', 'THOMAS', 'TAYLOR', 'MOORE', 'JACKSON', 'MARTIN',
-  'LEE', 'PEREZ', 'THOMPSON', 'WHITE', 'HARRIS', 'SANCHEZ', 'CLARK', 'RAMIREZ', 'LEWIS', 'ROBINSON',
-  'WALKER', 'YOUNG', 'ALLEN', 'KING', 'WRIGHT', 'SCOTT', 'TORRES', 'NGUYEN', 'HILL', 'FLORES',
-  'GREEN', 'ADAMS', 'NELSON', 'BAKER', 'HALL', 'RIVERA', 'CAMPBELL', 'MITCHELL', 'CARTER', 'ROBERTS',
-  'SULLIVAN', 'OBRIEN', 'MURPHY', 'KELLY', 'RUSSO', 'ESPOSITO', 'KOWALSKI', 'NOWAK', 'DESROSIERS', 'PELLETIER',
-  'SANTIAGO', 'VAZQUEZ', 'COLON', 'ORTIZ', 'CRUZ', 'REYES', 'MORALES', 'OCONNOR', 'MCCARTHY', 'FITZGERALD',
-  'SCHMIDT', 'SCHMITT', 'SMYTH', 'JOHNSTON', 'JONSON', 'MEYER', 'MEIER', 'PETERSON', 'PETERSEN', 'CARLSON',
-];
+// Last names: seed/surnames.ts (a long-tailed, census-like distribution).
 export const MALE_FIRST = [
   'JAMES', 'JOHN', 'ROBERT', 'MICHAEL', 'WILLIAM', 'DAVID', 'JOSE', 'LUIS', 'CARLOS', 'ANTHONY',
   'KEVIN', 'JASON', 'BRIAN', 'CHRISTOPHER', 'DANIEL', 'MATTHEW', 'JOSEPH', 'JUAN', 'TYRONE', 'MARCUS',

@@ -11,10 +11,11 @@ import type {
 } from './story.ts';
 import { addDays, daysBetween, maxDate, offenderRandom, type Random } from './random.ts';
 import {
-  AGENCIES, COURTS, FACILITIES, FEMALE_FIRST, INFRACTIONS, LAST_NAMES, MALE_FIRST, OFFENSES, PAROLE_DISTRICTS,
+  AGENCIES, COURTS, FACILITIES, FEMALE_FIRST, INFRACTIONS, MALE_FIRST, OFFENSES, PAROLE_DISTRICTS,
   PROBATION_OFFICES, RELATIONSHIPS, SMT, STREETS, TOWNS,
 } from './catalog.ts';
 import { personIds, caseIds } from './identifiers.ts';
+import { drawSurname } from './surnames.ts';
 
 export const DEFAULT_AS_OF = '2026-11-01';
 
@@ -57,14 +58,14 @@ function makePerson(rng: Random, ids: ReturnType<typeof personIds>, asOf: string
   const sex = rng.weighted([['M', 80], ['F', 19], ['U', 1]] as const);
   const first = rng.pick(sex === 'F' ? FEMALE_FIRST : MALE_FIRST);
   const name: PersonName = {
-    last: rng.pick(LAST_NAMES), first, middle: rng.chance(0.7) ? rng.pick(sex === 'F' ? FEMALE_FIRST : MALE_FIRST) : null,
+    last: drawSurname(rng), first, middle: rng.chance(0.7) ? rng.pick(sex === 'F' ? FEMALE_FIRST : MALE_FIRST) : null,
     suffix: sex === 'M' && rng.chance(0.05) ? rng.pick(['JR', 'SR', 'III']) : null,
   };
   const aliases: PersonName[] = [];
   for (let a = rng.weighted([[0, 60], [1, 25], [2, 15]] as const); a > 0; a -= 1) {
     aliases.push(rng.chance(0.5)
       ? { ...name, first: name.first.slice(0, Math.max(3, name.first.length - 2)), middle: null }
-      : { last: rng.pick(LAST_NAMES), first: name.first, middle: null, suffix: null });
+      : { last: drawSurname(rng), first: name.first, middle: null, suffix: null });
   }
   const [town, zip] = rng.pick(TOWNS);
   return {
@@ -298,7 +299,7 @@ function addParole(rng: Random, story: OffenderStory, index: number, custody: Cu
     const sensitive = rng.chance(0.2);
     notes.push({
       date, author: officer, contactType: rng.pick(['OFFICE VISIT', 'HOME VISIT', 'PHONE', 'COLLATERAL'] as const), sensitive,
-      text: sensitive ? `Victim ${rng.pick(FEMALE_FIRST)} ${rng.pick(LAST_NAMES)} contacted; reports no contact from parolee.` : rng.pick(['Reported as scheduled; employment verified.', 'Home visit; residence approved.', 'Negative urinalysis.', 'Discussed treatment attendance.']),
+      text: sensitive ? `Victim ${rng.pick(FEMALE_FIRST)} ${drawSurname(rng)} contacted; reports no contact from parolee.` : rng.pick(['Reported as scheduled; employment verified.', 'Home visit; residence approved.', 'Negative urinalysis.', 'Discussed treatment attendance.']),
     });
   }
   const parole: ParoleStory = {
@@ -407,7 +408,7 @@ function addRegistration(rng: Random, story: OffenderStory, index: number, kase:
 
 function protectedPerson(rng: Random, story: OffenderStory) {
   return {
-    name: { last: rng.chance(0.5) ? story.person.name.last : rng.pick(LAST_NAMES), first: rng.pick(FEMALE_FIRST), middle: null, suffix: null },
+    name: { last: rng.chance(0.5) ? story.person.name.last : drawSurname(rng), first: rng.pick(FEMALE_FIRST), middle: null, suffix: null },
     dateOfBirth: addDays(story.person.dateOfBirth, rng.int(-3650, 9000)), relationship: rng.pick(RELATIONSHIPS),
   };
 }
@@ -426,7 +427,7 @@ function personSerial(story: OffenderStory): number {
 }
 
 function officerName(rng: Random): string {
-  return `${rng.pick([...MALE_FIRST, ...FEMALE_FIRST]).charAt(0)}. ${rng.pick(LAST_NAMES)}`;
+  return `${rng.pick([...MALE_FIRST, ...FEMALE_FIRST]).charAt(0)}. ${drawSurname(rng)}`;
 }
 
 function pickConditions(rng: Random, pool: string[]): string[] {

@@ -192,7 +192,7 @@ describe('security suite', function () {
     it('a subgraph that fetches the gateway\'s published key set accepts its calls and refuses others', async () => {
       const base = stack.gateway.url.replace(/\/graphql$/, '');
       const published = await (await fetch(`${base}${GATEWAY_JWKS_PATH}`)).json() as { keys: Array<Record<string, unknown>> };
-      assert.deepEqual(published.keys.map((key) => [key.kty, key.alg, 'd' in key]), [['EC', 'ES256', false]], 'the published set must hold the public key only');
+      assert.deepEqual(published.keys.map((key) => [key.kty, key.alg, 'd' in key]), [['OKP', 'EdDSA', false]], 'the published set must hold the public (Ed25519) key only');
       const remote = await startSubgraph(MODULES.correction, stack.stores.correction, { port: 0, trust: { jwksUrl: `${base}${GATEWAY_JWKS_PATH}` } });
       try {
         const key = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: stack.dataDir }));

@@ -1,13 +1,19 @@
-// Signing key files: one ES256 key pair per file, as JSON `{ note, privateJwk, publicJwks }`.
-// Two keys use this: the development identity provider's (gateway/auth/dev-key.ts) and the
-// gateway's subgraph-signing key (subgraphs/shared/trust.ts). Created on first use under
-// the data folder (git-ignored) with mode 0600; production deployments set explicit files.
+// Signing key files: one key pair per file, as JSON `{ note, privateJwk, publicJwks }`.
+// Two keys use this: the development identity provider's (ES256, gateway/auth/dev-key.ts)
+// and the gateway's subgraph-signing key (Ed25519, subgraphs/shared/trust.ts: one signature
+// per subgraph call, so the fast one). Created on first use under the data folder
+// (git-ignored) with mode 0600; production deployments set explicit files. Keys are
+// imported once per process into node:crypto KeyObjects, which jose signs and verifies
+// with directly (no WebCrypto round trip per call).
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from 'jose';
 
+/** The development identity provider's algorithm (user tokens, as an IdP would sign them). */
 export const SIGNING_ALG = 'ES256';
+/** JWS algorithms a key file may hold: ES256 (P-256) or EdDSA (Ed25519). */
+export type KeyAlgorithm = 'ES256' | 'EdDSA';
 
 /** A key pair as stored: the private JWK (with kid) and the public key set others verify with. */
 export interface KeyFile {
@@ -19,7 +25,9 @@ export interface KeyFile {
 /** A loaded signing key: what SignJWT needs. */
 export interface SigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  /** The JWS algorithm of the key (the `alg` of its JWK). */
+  alg: KeyAlgorithm;
+  privateKey: KeyObject;
   publicJwks: JSONWebKeySet;
 }
 
@@ -28,16 +36,16 @@ export interface SigningKey {
  * atomic (write a temporary file, then hard-link it into place): when several processes
  * start at once (npm start), exactly one key wins and every process reads that one.
  */
-export async function loadOrCreateKeyFile(file: string, kidPrefix: string, note: string): Promise<KeyFile> {
+export async function loadOrCreateKeyFile(file: string, kidPrefix: string, note: string, alg: KeyAlgorithm = SIGNING_ALG): Promise<KeyFile> {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = `${kidPrefix}${(await calculateJwkThumbprint(publicJwk)).slice(0, 16)}`;
     const content: KeyFile = {
       note,
-      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALG, use: 'sig' },
-      publicJwks: { keys: [{ ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' }] },
+      privateJwk: { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' },
+      publicJwks: { keys: [{ ...publicJwk, kid, alg, use: 'sig' }] },
     };
     const temporary = `${file}.${randomUUID()}.tmp`;
     writeFileSync(temporary, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
@@ -75,10 +83,11 @@ export function readKeyFile(file: string): KeyFile {
   return parsed as KeyFile;
 }
 
-/** Imports the private half for signing. */
+/** Imports the private half for signing (once: keep the result). Files without `alg` are ES256 (older files). */
 export async function signingKey(keys: KeyFile): Promise<SigningKey> {
-  const privateKey = (await importJWK(keys.privateJwk, SIGNING_ALG)) as CryptoKey;
-  return { kid: keys.privateJwk.kid!, privateKey, publicJwks: keys.publicJwks };
+  const alg: KeyAlgorithm = keys.privateJwk.alg === 'EdDSA' ? 'EdDSA' : 'ES256';
+  const privateKey = createPrivateKey({ key: keys.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  return { kid: keys.privateJwk.kid!, alg, privateKey, publicJwks: keys.publicJwks };
 }
 
 /** Reads a public key set file (`{"keys": […]}`), or a key file's public half. */

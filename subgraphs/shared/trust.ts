@@ -5,12 +5,16 @@
 // is single-use: a captured token replayed to the same subgraph is refused, and one made
 // for another subgraph fails the audience check. The client's own headers never reach a
 // subgraph (RemoteGraphQLDataSource forwards none; the gateway sets only these).
+// Cost per call is kept to the signature itself: the key is Ed25519 (fast to sign and
+// verify), imported once per process as a node:crypto KeyObject, and the replay check is
+// constant-time (replay.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { dataDir } from '../../schema/subgraphs.ts';
-import { loadOrCreateKeyFile, readJwksFile, signingKey, SIGNING_ALG, type SigningKey, publicJwksFile } from './keys.ts';
+import { loadOrCreateKeyFile, readJwksFile, signingKey, type SigningKey, publicJwksFile } from './keys.ts';
+import { ReplayGuard } from './replay.ts';
 import { isPurposeCode, type Identity } from './identity.ts';
 
 export const GATEWAY_ISSUER = 'obts-gateway';
@@ -22,15 +26,18 @@ export function gatewayKeyFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.OBTS_GATEWAY_KEY_FILE || path.join(dataDir(env), 'keys', 'gateway-signing.json');
 }
 
-/** Loads (creating on first use) the gateway's subgraph-signing key. */
+/** Algorithms a gateway key may use: Ed25519 (new keys), or ES256 (key files made before). */
+export const GATEWAY_ALGORITHMS = ['EdDSA', 'ES256'];
+
+/** Loads (creating on first use, as Ed25519) the gateway's subgraph-signing key. */
 export async function loadGatewayKey(file: string): Promise<SigningKey> {
-  return signingKey(await loadOrCreateKeyFile(file, 'obts-gateway-', 'the OBTS gateway signs subgraph calls with this key; subgraphs trust its public half'));
+  return signingKey(await loadOrCreateKeyFile(file, 'obts-gateway-', 'the OBTS gateway signs subgraph calls with this key; subgraphs trust its public half', 'EdDSA'));
 }
 
 /** Gateway side: a fresh token for one call to `subgraph` on behalf of `identity`. */
 export function signSubgraphToken(key: SigningKey, identity: Identity, subgraph: string): Promise<string> {
   return new SignJWT({ ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId })
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(GATEWAY_ISSUER)
     .setAudience(subgraph)
     .setSubject(identity.userId)
@@ -64,13 +71,14 @@ export type TrustResult = { ok: true; identity: Identity } | { ok: false; reason
  */
 export function createTrustVerifier(source: TrustSource, audience: string): (authorization: string | undefined) => Promise<TrustResult> {
   let keySet: JWTVerifyGetKey | undefined;
-  const seen = new Map<string, number>(); // jti → expiry (ms): refuses replays until the token would expire anyway
+  // Remembers accepted token ids until they could no longer verify (maxTokenAge below, plus a minute of clock skew).
+  const replays = new ReplayGuard((SUBGRAPH_TOKEN_SECONDS * 2 + 60) * 1000);
   const keys = (): JWTVerifyGetKey | undefined => {
     if (keySet) return keySet;
-    if ('jwks' in source) return (keySet = createLocalJWKSet(source.jwks));
+    if ('jwks' in source) return (keySet = localKeys(source.jwks));
     // Fetched when first needed and again when a token names a key not yet seen (gateway restarted).
     if ('jwksUrl' in source) return (keySet = createRemoteJWKSet(new URL(source.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 10_000 }));
-    return existsSync(source.jwksFile) ? (keySet = createLocalJWKSet(readJwksFile(source.jwksFile))) : undefined;
+    return existsSync(source.jwksFile) ? (keySet = localKeys(readJwksFile(source.jwksFile))) : undefined;
   };
   return async (authorization) => {
     const token = /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1]; // scheme case-insensitive (RFC 7235)
@@ -79,12 +87,9 @@ export function createTrustVerifier(source: TrustSource, audience: string): (aut
     if (!getKey) return refuse('no-gateway-key', `the ${audience} subgraph has no gateway key set yet; start the gateway (or set OBTS_GATEWAY_JWKS_FILE)`);
     try {
       const { payload } = await jwtVerify(token, getKey, {
-        issuer: GATEWAY_ISSUER, audience, algorithms: [SIGNING_ALG], maxTokenAge: `${SUBGRAPH_TOKEN_SECONDS * 2}s`, requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+        issuer: GATEWAY_ISSUER, audience, algorithms: GATEWAY_ALGORITHMS, maxTokenAge: `${SUBGRAPH_TOKEN_SECONDS * 2}s`, requiredClaims: ['sub', 'jti', 'iat', 'exp'],
       });
-      const now = Date.now();
-      for (const [jti, expires] of seen) if (expires < now) seen.delete(jti);
-      if (seen.has(payload.jti!)) return refuse('replayed', 'gateway token already used; each subgraph call needs a fresh one');
-      seen.set(payload.jti!, payload.exp! * 1000 + 60_000);
+      if (!replays.firstUse(payload.jti!)) return refuse('replayed', 'gateway token already used; each subgraph call needs a fresh one');
       const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
       if (typeof payload.ori !== 'string' || !isPurposeCode(payload.purpose) || typeof payload.rid !== 'string') return refuse('invalid-claims', 'gateway token lacks ori, purpose or request id');
       return { ok: true, identity: { userId: payload.sub!, ori: payload.ori, roles: strings(payload.roles), permissions: strings(payload.perms), purpose: payload.purpose, requestId: payload.rid } };
@@ -93,6 +98,18 @@ export function createTrustVerifier(source: TrustSource, audience: string): (aut
       if (error instanceof errors.JWTExpired) return refuse('token-expired', 'gateway token expired');
       return refuse('invalid-token', 'gateway token does not verify');
     }
+  };
+}
+
+// Private: the trusted public keys, imported once into KeyObjects, picked by the token's kid
+// (a token whose kid or algorithm is not one of them does not verify).
+function localKeys(set: JSONWebKeySet): JWTVerifyGetKey {
+  const byKid = new Map<string | undefined, { key: KeyObject; alg: string | undefined }>();
+  for (const jwk of set.keys as JWK[]) byKid.set(jwk.kid, { key: createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }), alg: jwk.alg });
+  return (header) => {
+    const entry = byKid.get(header.kid);
+    if (!entry || (entry.alg && entry.alg !== header.alg)) throw new errors.JWKSNoMatchingKey();
+    return entry.key;
   };
 }
 

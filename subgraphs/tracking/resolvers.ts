@@ -6,6 +6,9 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { toPage } from '../shared/cursor.ts';
 import { parseSid } from '../shared/inputs.ts';
 import type { BaseContext } from '../shared/module.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { representationCompleter } from './absent.ts';
 import { readFacts, type OffenderRepresentation } from './facts.ts';
 import { parseTimelineArgs, TIMELINE_FIELD, type TimelineArgs } from './inputs.ts';
 import { trackingStatus } from './status.ts';
@@ -13,10 +16,13 @@ import { timelineOf } from './timeline.ts';
 
 export type TrackingContext = BaseContext;
 
+/** Absent @requires fields read as null (or the agency's field as not arrived), whatever the router: absent.ts. */
+const completeRepresentation = representationCompleter(parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')));
+
 export const resolvers: GraphQLResolverMap<TrackingContext> = {
   Offender: {
     // The representation carries the required fields: keep them all, with the SID checked.
-    __resolveReference: (ref: OffenderRepresentation) => ({ ...ref, sid: parseSid(ref.sid) }),
+    __resolveReference: (ref: OffenderRepresentation) => ({ ...completeRepresentation(ref), sid: parseSid(ref.sid) }),
     trackingStatus: (offender: OffenderRepresentation) => trackingStatus(readFacts(offender)),
     timeline: (offender: OffenderRepresentation, args: TimelineArgs) => {
       const query = parseTimelineArgs(args);

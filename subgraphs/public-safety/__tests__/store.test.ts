@@ -203,7 +203,7 @@ for (const [engine, location] of engines) {
 
     it('gives an MNI_ALIAS written before alias Soundex codes its codes when migrating', async () => {
       const { db, engine } = store.database;
-      const dropIndex = db.schema.dropIndex('MNI_ALIAS_SNDX_IX');
+      const dropIndex = db.schema.dropIndex('MNI_ALIAS_SNDX_PAGE_IX');
       await (engine === 'mysql' ? dropIndex.on('MNI_ALIAS') : dropIndex).execute();
       await db.schema.alterTable('MNI_ALIAS').dropColumn('SNDX_LAST').dropColumn('SNDX_FIRST').execute();
       await store.migrate();
@@ -211,6 +211,21 @@ for (const [engine, location] of engines) {
       assert.ok(rows.length > 0);
       for (const row of rows) assert.deepEqual([row.SNDX_LAST, row.SNDX_FIRST], [soundex(row.NAM_LAST), soundex(row.NAM_FIRST)]);
       assert.deepEqual(await allHits({ lastName: { mode: 'phonetic', value: 'VANTERPOOL' } }, 2), expectedHits(stories, (n) => soundex(n.last) === 'V536'));
+    });
+
+    it("gives an MNI_ALIAS written before the copied sort key its persons' names when migrating", async () => {
+      const { db, engine } = store.database;
+      for (const index of ['MNI_ALIAS_NAME_PAGE_IX', 'MNI_ALIAS_FIRST_PAGE_IX', 'MNI_ALIAS_SNDX_PAGE_IX']) {
+        const dropIndex = db.schema.dropIndex(index);
+        await (engine === 'mysql' ? dropIndex.on('MNI_ALIAS') : dropIndex).execute();
+      }
+      await db.schema.alterTable('MNI_ALIAS').dropColumn('PRI_LAST').dropColumn('PRI_FIRST').execute();
+      await store.migrate();
+      const rows = await db.selectFrom('MNI_ALIAS').innerJoin('MNI_PERSON', 'MNI_PERSON.SID', 'MNI_ALIAS.SID')
+        .select(['MNI_ALIAS.PRI_LAST', 'MNI_ALIAS.PRI_FIRST', 'MNI_PERSON.NAM_LAST', 'MNI_PERSON.NAM_FIRST']).execute();
+      assert.ok(rows.length > 0);
+      for (const row of rows) assert.deepEqual([row.PRI_LAST, row.PRI_FIRST], [row.NAM_LAST, row.NAM_FIRST]);
+      for (const size of [1, 2, 20]) assert.deepEqual(await allHits({ lastName: { mode: 'prefix', value: 'VAN' } }, size), expectedHits(stories, (n) => n.last.startsWith('VAN')));
     });
 
     it('answers an empty batch without a statement, and clears every table', async () => {

@@ -2,15 +2,15 @@
 // resolvers use. All SQL of the subgraph is here, through Kysely, portable between
 // MariaDB (production) and PGlite (embedded): no RETURNING, no ILIKE, no upserts.
 // Every query leaves out arrests erased under C.G.S. 54-142a.
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { OffenderStory, RaceCode, SexCode } from '../../../seed/story.ts';
 import { openDatabase, type Database, type StoreLocation } from '../../shared/db.ts';
 import type { AgencyStore } from '../../shared/module.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type DpsDatabase, type MniPersonTable } from './schema.ts';
 import { seedStories } from './seed.ts';
-import { soundex } from './phonetic.ts';
+import { countQuery, hasName, namePage, personPage } from './search.ts';
 import {
-  fromCcyymmdd, fromCchDisposition, fromDb2Timestamp, fromIndicator, fromNcicHeight, fromSorStatus, toCcyymmdd,
+  fromCcyymmdd, fromCchDisposition, fromDb2Timestamp, fromIndicator, fromNcicHeight, fromSorStatus,
   type ArrestChargeRecord, type ArrestRecord, type OffenderRecord, type PersonNameRecord, type RegistrationRecord,
 } from './legacy.ts';
 
@@ -80,11 +80,11 @@ export function searchKeyOf(offender: OffenderRecord): SearchKey {
 export async function openPublicSafetyStore(location: StoreLocation): Promise<PublicSafetyStore> {
   const database = await openDatabase<DpsDatabase>(location);
   const { db } = database;
-  await migrate(db);
+  await migrate(db, database.engine);
 
   return {
     database,
-    migrate: () => migrate(db),
+    migrate: () => migrate(db, database.engine),
     seed: (stories: OffenderStory[]) => seedStories(db, stories),
     async countPeople() {
       const row = await db.selectFrom('MNI_PERSON').select((eb) => eb.fn.countAll().as('N')).executeTakeFirstOrThrow();
@@ -168,26 +168,15 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
 
     async searchOffenders(criteria, limit, after) {
       if (!hasName(criteria)) {
-        // No name searched: nothing to match on aliases; MNI_PERSON_NAME_IX in order.
-        const rows = await db.selectFrom('MNI_PERSON as P').selectAll('P').where(personMatching(criteria)).where(keysetAfter(after))
-          .orderBy('P.NAM_LAST').orderBy('P.NAM_FIRST').orderBy('P.SID').limit(limit).execute();
+        const rows = await personPage(db, database.engine, criteria, limit, after).execute();
         return rows.map((row) => {
           const offender = toOffender(row);
           return { offender, matchedOn: 'PRIMARY', matchedName: offender.name };
         });
       }
-      // The page of persons (SID, sort key, best name) first, from both name sources with
-      // every criterion and the keyset applied inside each branch; then their MNI rows and
-      // matching aliases, by primary key, for those `limit` persons only.
-      const { primary, aliases } = nameMatches(db, criteria, after);
-      const page = db.selectFrom(primary.select(['P.NAM_LAST', 'P.NAM_FIRST', sql<number>`0`.as('SEQ')])
-        .unionAll(aliases.select(['P.NAM_LAST', 'P.NAM_FIRST', 'A.ALIAS_SEQ as SEQ'])).as('H'))
-        // Grouped by SID (its sort key comes along): one row per person, the MNI name (0)
-        // before aliases, else the lowest ALIAS_SEQ that matched.
-        .select((eb) => ['H.SID', 'H.NAM_LAST', 'H.NAM_FIRST', eb.fn.min<number>('H.SEQ').as('SEQ')])
-        .groupBy(['H.SID', 'H.NAM_LAST', 'H.NAM_FIRST'])
-        .orderBy('H.NAM_LAST').orderBy('H.NAM_FIRST').orderBy('H.SID').limit(limit);
-      const rows = await db.selectFrom(page.as('M'))
+      // The page of persons (store/search.ts), then their MNI rows and matching aliases by
+      // primary key, for those `limit` persons only: one statement.
+      const rows = await db.selectFrom(namePage(db, database.engine, criteria, limit, after).as('M'))
         .innerJoin('MNI_PERSON as P', 'P.SID', 'M.SID')
         .leftJoin('MNI_ALIAS as A', (join) => join.onRef('A.SID', '=', 'M.SID').onRef('A.ALIAS_SEQ', '=', 'M.SEQ'))
         .selectAll('P')
@@ -201,17 +190,7 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
       });
     },
     async countOffenders(criteria) {
-      let query;
-      if (hasName(criteria)) {
-        // Persons, not names: UNION (distinct) of the SIDs both sources match.
-        const { primary, aliases } = nameMatches(db, criteria);
-        // Without person criteria the aliases' SIDs need no join to MNI_PERSON (the FK holds).
-        const aliasSids = hasPersonCriteria(criteria) ? aliases : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'));
-        query = db.selectFrom(primary.union(aliasSids).as('X')).select((eb) => eb.fn.countAll().as('N'));
-      } else {
-        query = db.selectFrom('MNI_PERSON as P').select((eb) => eb.fn.countAll().as('N')).where(personMatching(criteria));
-      }
-      const row = await query.executeTakeFirstOrThrow();
+      const row = await countQuery(db, criteria).executeTakeFirstOrThrow();
       return Number(row.N);
     },
     async offendersAfter(limit, afterSid) {
@@ -220,61 +199,6 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
       return (await query.orderBy('SID').limit(limit).execute()).map(toOffender);
     },
   };
-}
-
-const ALL = sql<SqlBool>`1 = 1`;
-const hasName = (criteria: OffenderCriteria) => Boolean(criteria.lastName || criteria.firstName);
-const hasPersonCriteria = (criteria: OffenderCriteria) => Boolean(criteria.dateOfBirth || criteria.sex || criteria.race);
-
-// Private: the SIDs of persons a name search matches, from each name source, with the
-// person criteria (date of birth, sex, race) and the keyset on the person `P`:
-// - primary: MNI_PERSON as P by its name (MNI_PERSON_NAME_IX / _FIRST_IX / _SNDX_IX);
-// - aliases: MNI_ALIAS as A by the alias name (MNI_ALIAS_NAME_IX / _FIRST_IX / _SNDX_IX),
-//   joined to its person P by primary key. A person may come out of both, and of several
-//   aliases: callers group or UNION them to one row per person.
-// Portable SQL only: joins, derived tables, UNION [ALL], GROUP BY, MIN, ORDER BY / LIMIT.
-function nameMatches(db: Kysely<DpsDatabase>, criteria: OffenderCriteria, after?: SearchKey) {
-  const primary = db.selectFrom('MNI_PERSON as P').select('P.SID')
-    .where(nameMatching(criteria, 'P')).where(personMatching(criteria)).where(keysetAfter(after));
-  const aliases = db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('P.SID')
-    .where(nameMatching(criteria, 'A')).where(personMatching(criteria)).where(keysetAfter(after));
-  return { primary, aliases };
-}
-
-// Private: the keyset over the person's own sort key (one row per person, so it is
-// unique): persons strictly after (last, first, sid), spelled out instead of a row-value
-// comparison so both engines can use MNI_PERSON_NAME_IX.
-function keysetAfter(after: SearchKey | undefined): Expression<SqlBool> {
-  if (!after) return ALL;
-  const [last, first, sid] = after;
-  const [LAST, FIRST, SID] = [sql.ref('P.NAM_LAST'), sql.ref('P.NAM_FIRST'), sql.ref('P.SID')];
-  return sql<SqlBool>`(${LAST} > ${last} or (${LAST} = ${last} and ${FIRST} > ${first}) or (${LAST} = ${last} and ${FIRST} = ${first} and ${SID} > ${sid}))`;
-}
-
-// Private: the name part of a search, on MNI_PERSON or MNI_ALIAS (same column names) as
-// `table`: the last and first name criteria must match the same name. Names are stored
-// upper case and criteria come upper case, so plain = and LIKE are case-insensitive on
-// every engine. Prefix values hold only letters, apostrophes, hyphens and spaces
-// (normalizeName), so no LIKE wildcard can slip in from the caller. Values are bound.
-function nameMatching(criteria: OffenderCriteria, table: 'P' | 'A'): Expression<SqlBool> {
-  const conditions: Array<Expression<SqlBool>> = [];
-  const name = (column: 'NAM_LAST' | 'NAM_FIRST', code: 'SNDX_LAST' | 'SNDX_FIRST', match: NameMatch) => {
-    if (match.mode === 'phonetic') return sql<SqlBool>`${sql.ref(`${table}.${code}`)} = ${soundex(match.value)}`;
-    if (match.mode === 'prefix') return sql<SqlBool>`${sql.ref(`${table}.${column}`)} like ${`${match.value}%`}`;
-    return sql<SqlBool>`${sql.ref(`${table}.${column}`)} = ${match.value}`;
-  };
-  if (criteria.lastName) conditions.push(name('NAM_LAST', 'SNDX_LAST', criteria.lastName));
-  if (criteria.firstName) conditions.push(name('NAM_FIRST', 'SNDX_FIRST', criteria.firstName));
-  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : ALL;
-}
-
-// Private: the person part of a search, on `P` (always the person, whichever name matched).
-function personMatching(criteria: OffenderCriteria): Expression<SqlBool> {
-  const conditions: Array<Expression<SqlBool>> = [];
-  if (criteria.dateOfBirth) conditions.push(sql<SqlBool>`${sql.ref('P.DOB')} = ${toCcyymmdd(criteria.dateOfBirth)}`);
-  if (criteria.sex) conditions.push(sql<SqlBool>`${sql.ref('P.SEX_CD')} = ${criteria.sex}`);
-  if (criteria.race) conditions.push(sql<SqlBool>`${sql.ref('P.RACE_CD')} = ${criteria.race}`);
-  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : ALL;
 }
 
 // Private: an MNI row as the record the subgraph serves.

@@ -7,6 +7,7 @@
 // MariaDB (production) and PGlite (embedded).
 import type { Kysely } from 'kysely';
 import { chunk } from '../../shared/batch.ts';
+import type { Engine } from '../../shared/db.ts';
 import { soundex } from './phonetic.ts';
 
 /** MNI: one row per fingerprint-identified person, keyed by SPBI number (SID). */
@@ -43,6 +44,12 @@ export interface MniAliasTable {
   /** Soundex of NAM_LAST / NAM_FIRST, written with the alias (phonetic search of aliases). */
   SNDX_LAST: string;
   SNDX_FIRST: string;
+  /**
+   * The person's MNI name (MNI_PERSON.NAM_LAST / NAM_FIRST), copied with each alias: the
+   * order a search pages in, so the alias matches are read from an index in page order.
+   */
+  PRI_LAST: string;
+  PRI_FIRST: string;
 }
 
 /** MNI: scars, marks and tattoos (NCIC SMT code with a short description). */
@@ -110,7 +117,7 @@ export interface DpsDatabase {
 export const TABLES_CHILDREN_FIRST = ['CCH_CHARGE', 'CCH_ARREST', 'MNI_ALIAS', 'MNI_SMT', 'SOR_REGISTRANT', 'MNI_PERSON'] as const;
 
 /** Creates the tables and indexes that do not exist yet. */
-export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
+export async function migrate(db: Kysely<DpsDatabase>, engine: Engine): Promise<void> {
   await db.schema
     .createTable('MNI_PERSON').ifNotExists()
     .addColumn('SID', 'char(9)', (c) => c.primaryKey())
@@ -140,6 +147,8 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     .addColumn('NAM_SFX', 'varchar(4)')
     .addColumn('SNDX_LAST', 'varchar(4)', (c) => c.notNull())
     .addColumn('SNDX_FIRST', 'varchar(4)', (c) => c.notNull())
+    .addColumn('PRI_LAST', 'varchar(40)', (c) => c.notNull())
+    .addColumn('PRI_FIRST', 'varchar(30)', (c) => c.notNull())
     .addPrimaryKeyConstraint('MNI_ALIAS_PK', ['SID', 'ALIAS_SEQ'])
     .addForeignKeyConstraint('MNI_ALIAS_SID_FK', ['SID'], 'MNI_PERSON', ['SID'])
     .execute();
@@ -194,21 +203,25 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     .execute();
 
   await addAliasSoundex(db);
+  await addAliasSortKey(db);
 
   // Search paths: name (also the keyset order of searchOffenders), phonetic codes,
   // date of birth, sex, race, FBI number; the same name paths on aliases (a name search
   // matches them too); foreign keys not already leading a key.
   const indexes: Array<[string, keyof DpsDatabase, string[], boolean?]> = [
+    // Name search (store/search.ts): each index leads with what a criterion fixes and
+    // continues with the page order (person's last, first, SID), so a page is the first
+    // `limit` entries after the cursor, never a sort of every match.
     ['MNI_PERSON_NAME_IX', 'MNI_PERSON', ['NAM_LAST', 'NAM_FIRST', 'SID']],
-    ['MNI_PERSON_FIRST_IX', 'MNI_PERSON', ['NAM_FIRST']],
-    ['MNI_PERSON_SNDX_IX', 'MNI_PERSON', ['SNDX_LAST', 'SNDX_FIRST']],
+    ['MNI_PERSON_FIRST_PAGE_IX', 'MNI_PERSON', ['NAM_FIRST', 'NAM_LAST', 'SID']],
+    ['MNI_PERSON_SNDX_PAGE_IX', 'MNI_PERSON', ['SNDX_LAST', 'NAM_LAST', 'NAM_FIRST', 'SID']],
     ['MNI_PERSON_DOB_IX', 'MNI_PERSON', ['DOB']],
     ['MNI_PERSON_SEX_IX', 'MNI_PERSON', ['SEX_CD']],
     ['MNI_PERSON_RACE_IX', 'MNI_PERSON', ['RACE_CD']],
     ['MNI_PERSON_FBI_IX', 'MNI_PERSON', ['FBI_NO']],
-    ['MNI_ALIAS_NAME_IX', 'MNI_ALIAS', ['NAM_LAST', 'NAM_FIRST', 'SID']],
-    ['MNI_ALIAS_FIRST_IX', 'MNI_ALIAS', ['NAM_FIRST', 'SID']],
-    ['MNI_ALIAS_SNDX_IX', 'MNI_ALIAS', ['SNDX_LAST', 'SNDX_FIRST', 'SID']],
+    ['MNI_ALIAS_NAME_PAGE_IX', 'MNI_ALIAS', ['NAM_LAST', 'PRI_LAST', 'PRI_FIRST', 'SID', 'ALIAS_SEQ']],
+    ['MNI_ALIAS_FIRST_PAGE_IX', 'MNI_ALIAS', ['NAM_FIRST', 'PRI_LAST', 'PRI_FIRST', 'SID', 'ALIAS_SEQ']],
+    ['MNI_ALIAS_SNDX_PAGE_IX', 'MNI_ALIAS', ['SNDX_LAST', 'PRI_LAST', 'PRI_FIRST', 'SID', 'ALIAS_SEQ']],
     ['CCH_ARREST_SID_IX', 'CCH_ARREST', ['SID', 'ERASED_IND', 'ARR_DT']],
     ['SOR_REGISTRANT_SID_IX', 'SOR_REGISTRANT', ['SID'], true],
   ];
@@ -217,6 +230,32 @@ export async function migrate(db: Kysely<DpsDatabase>): Promise<void> {
     if (unique) index = index.unique();
     await index.execute();
   }
+  // Superseded by the *_PAGE_IX indexes above (they did not hold the page order); MariaDB's
+  // DROP INDEX names the table.
+  const superseded: Array<[string, keyof DpsDatabase]> = [
+    ['MNI_PERSON_FIRST_IX', 'MNI_PERSON'], ['MNI_PERSON_SNDX_IX', 'MNI_PERSON'],
+    ['MNI_ALIAS_NAME_IX', 'MNI_ALIAS'], ['MNI_ALIAS_FIRST_IX', 'MNI_ALIAS'], ['MNI_ALIAS_SNDX_IX', 'MNI_ALIAS'],
+  ];
+  for (const [name, table] of superseded) {
+    const drop = db.schema.dropIndex(name).ifExists();
+    await (engine === 'mysql' ? drop.on(table) : drop).execute();
+  }
+}
+
+// Private: an MNI_ALIAS created before the copied sort key gets PRI_LAST / PRI_FIRST,
+// filled from each alias's person in one statement (correlated subqueries: portable).
+async function addAliasSortKey(db: Kysely<DpsDatabase>): Promise<void> {
+  const tables = await db.introspection.getTables();
+  const alias = tables.find((t) => t.name === 'MNI_ALIAS');
+  if (!alias || alias.columns.some((c) => c.name === 'PRI_LAST')) return;
+  await db.schema.alterTable('MNI_ALIAS')
+    .addColumn('PRI_LAST', 'varchar(40)', (c) => c.notNull().defaultTo(''))
+    .addColumn('PRI_FIRST', 'varchar(30)', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.updateTable('MNI_ALIAS').set((eb) => ({
+    PRI_LAST: eb.selectFrom('MNI_PERSON as P').select('P.NAM_LAST').whereRef('P.SID', '=', 'MNI_ALIAS.SID'),
+    PRI_FIRST: eb.selectFrom('MNI_PERSON as P').select('P.NAM_FIRST').whereRef('P.SID', '=', 'MNI_ALIAS.SID'),
+  })).execute();
 }
 
 // Private: MNI_ALIAS tables created before aliases carried Soundex codes get the two

@@ -50,7 +50,10 @@ export function toRows(stories: OffenderStory[]): Rows {
     });
     person.aliases.forEach((alias, i) => {
       const aka = mniName(alias);
-      rows.MNI_ALIAS.push({ SID: person.sid, ALIAS_SEQ: i + 1, ...aka, SNDX_LAST: soundex(aka.NAM_LAST), SNDX_FIRST: soundex(aka.NAM_FIRST) });
+      rows.MNI_ALIAS.push({
+        SID: person.sid, ALIAS_SEQ: i + 1, ...aka, SNDX_LAST: soundex(aka.NAM_LAST), SNDX_FIRST: soundex(aka.NAM_FIRST),
+        PRI_LAST: name.NAM_LAST, PRI_FIRST: name.NAM_FIRST,
+      });
     });
     person.scarsMarksTattoos.forEach((smt, i) => rows.MNI_SMT.push({ SID: person.sid, SMT_SEQ: i + 1, SMT_DESC: smt.slice(0, 80) }));
     for (const courtCase of story.cases) {

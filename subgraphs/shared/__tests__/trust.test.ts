@@ -39,9 +39,9 @@ describe('subgraphs/shared trust', () => {
   it('refuses tokens from another key, for another subgraph, expired, or without the claims it needs', async () => {
     const verify = createTrustVerifier({ jwks: key.publicJwks }, 'correction');
     const old = Math.floor(Date.now() / 1000) - 600;
-    const expired = await new SignJWT({ ori: 'CT0064200', purpose: 'C', rid: 'r' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer('obts-gateway')
+    const expired = await new SignJWT({ ori: 'CT0064200', purpose: 'C', rid: 'r' }).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuer('obts-gateway')
       .setAudience('correction').setSubject('jsmith').setIssuedAt(old).setExpirationTime(old + 30).setJti('j1').sign(key.privateKey);
-    const noPurpose = await new SignJWT({ ori: 'CT0064200', rid: 'r' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer('obts-gateway')
+    const noPurpose = await new SignJWT({ ori: 'CT0064200', rid: 'r' }).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuer('obts-gateway')
       .setAudience('correction').setSubject('jsmith').setIssuedAt().setExpirationTime('30s').setJti('j2').sign(key.privateKey);
     const got = {
       'another key': await verify(`Bearer ${await signSubgraphToken(stranger, IDENTITY, 'correction')}`),

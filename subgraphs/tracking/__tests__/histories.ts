@@ -102,9 +102,9 @@ export function fullHistory() {
   const stay = custody('PAROLED', {
     releaseDate: '2024-02-01', releaseType: 'PAROLE',
     movements: [
-      { date: '2023-05-10', reason: 'ADMISSION', fromFacility: null, toFacility: { code: 'HCC' } },
-      { date: '2023-06-20', reason: 'TRANSFER', fromFacility: { code: 'HCC' }, toFacility: { code: 'MWCI' } },
-      { date: '2024-02-01', reason: 'PAROLE', fromFacility: { code: 'MWCI' }, toFacility: { code: 'COMMUNITY' } },
+      { date: '2023-05-10', reason: 'ADMISSION', fromFacility: null, toFacility: { code: 'HCC', name: 'Hartford Correctional Center' } },
+      { date: '2023-06-20', reason: 'TRANSFER', fromFacility: { code: 'HCC' }, toFacility: { code: 'MWCI', name: 'MacDougall-Walker Correctional Institution' } },
+      { date: '2024-02-01', reason: 'PAROLE', fromFacility: { code: 'MWCI' }, toFacility: { code: 'COMMUNITY', name: 'Community (outside DOC custody)' } },
     ],
   });
   return history({

@@ -53,6 +53,35 @@ describe('tracking subgraph', () => {
     assert.deepEqual([third.trackingStatus.stage, third.trackingStatus.activeCaseCount], ['NO_RECORD', 0]);
   });
 
+  it('reads a representation that omits its null fields (as some routers send them) exactly as the one with nulls', async () => {
+    // Every null dropped, at every depth: what Hive Gateway's Rust planner sends for @requires.
+    const withoutNulls = (value: unknown): unknown => Array.isArray(value) ? value.map(withoutNulls)
+      : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)])) : value;
+    const held = history({ sid: '000100002', cases: [sentenced({})], custody: [custody('SENTENCED')] });
+    const histories = [held, fullHistory(), history({ sid: '000100004' })];
+    const full = histories.map(representation);
+    const sparse = full.map(withoutNulls);
+    assert.ok(JSON.stringify(sparse).length < JSON.stringify(full).length, 'the test representations hold nulls to drop');
+    assert.equal((sparse[0] as any).custody[0].releaseDate, undefined, 'the held inmate has no release date field at all');
+    for (const query of [STATUS, TIMELINE]) {
+      const [expected, got] = [await run(query, { r: full }), await run(query, { r: sparse })];
+      assert.equal(expected.errors, undefined);
+      assert.deepEqual(got, expected);
+    }
+    const status = (await run(STATUS, { r: [sparse[0]] })).data._entities[0].trackingStatus;
+    assert.deepEqual([status.stage, status.custodyBasis], ['INCARCERATED', 'SENTENCED'], 'an absent release date is not a release');
+  });
+
+  it('treats an agency field whose never-null part is absent as not arrived: its systems are unavailable, never guessed', async () => {
+    const held = representation(history({ sid: '000100002', cases: [sentenced({})], custody: [custody('SENTENCED')] })) as any;
+    const { status: _dropped, ...partial } = held.custody[0];
+    const { data, errors } = await run(STATUS, { r: [{ ...held, custody: [partial] }] });
+    assert.equal(errors, undefined);
+    assert.ok(data._entities[0].trackingStatus.unavailableSources.includes('OMIS'), JSON.stringify(data._entities[0].trackingStatus));
+    const basis = data._entities[0].trackingStatus.basis.map((b: any) => b.system);
+    assert.ok(basis.length > 0 && !basis.includes('OMIS'), `no custody is read from an incomplete OMIS record: ${JSON.stringify(basis)}`);
+  });
+
   it('refuses a representation whose SID is malformed', async () => {
     const result = await run(STATUS, { r: [{ ...representation(history({})), sid: 'ABC' }] });
     assert.equal(result.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
