@@ -76,7 +76,7 @@ export function verifyInspection(inspection: AuditInspection, options: VerifyOpt
     if (valid.length) report.unproven.push(`no signed checkpoint covers any of the ${valid.length} records (a log from before checkpoints, or a checkpoint store that was emptied)`);
     return report;
   }
-  const newest = good.reduce((best, checkpoint) => (checkpoint.seq > best.seq ? checkpoint : best));
+  const newest = good.reduce((best, checkpoint) => (checkpoint.seq >= best.seq ? checkpoint : best));
   report.newest = newest;
 
   // Records removed from the start: only a signed prune, past the retention period, explains it.
@@ -140,7 +140,7 @@ function tornWrites(inspection: AuditInspection, records: AuditRecord[], report:
   for (const record of records.filter((candidate) => candidate.event === 'torn-write')) {
     const sideFile = (record.variables as { sideFile?: string } | null)?.sideFile;
     if (sideFile && inspection.sideFiles.length && !inspection.sideFiles.includes(sideFile)) report.broken.push(`record ${record.seq} says a torn write was set aside in ${sideFile}, but that file is gone`);
-    else report.notes.push(`torn write: ${record.reason} (record ${record.seq}, ${record.time})`);
+    else report.notes.push(`${record.reason} (record ${record.seq}, ${record.time})`);
   }
   if (inspection.tornTail) report.notes.push(`torn write at the end of the log: ${inspection.tornTail.bytes} byte(s) after record ${records.at(-1)?.seq ?? 0} are half a record (a crash mid-write); the store sets them aside in a side file on its next write`);
 }
