@@ -50,7 +50,7 @@ function verifyFiles(file: string, checkpointFile: string, keyFile: string, now 
   const { lines, tornTail } = splitLines(readFileSync(file, 'utf8'));
   const prefix = `${path.basename(file)}.torn-`;
   return verifyInspection({
-    records: lines.map(parse), tornTail: tornTail && { bytes: Buffer.byteLength(tornTail) },
+    records: lines.map(parse), tornTail: tornTail === null ? null : { bytes: Buffer.byteLength(tornTail) },
     sideFiles: readdirSync(path.dirname(file)).filter((name) => name.startsWith(prefix)),
     checkpoints: splitLines(readFileSync(checkpointFile, 'utf8')).lines.map(parse),
   }, { trusted: loadTrustedPublicKey(publicKeyFile(keyFile)), retentionDays: 365, intervalMs: INTERVAL_MS, now });
