@@ -45,7 +45,7 @@ try {
     const records = await whoViewed(store, sid, user);
     console.log(`${records.length} operation(s) disclosed ${sid}`);
     for (const record of records) {
-      console.log([record.time, record.user, record.ori, record.roles.join('+'), `purpose ${record.purpose}`, record.operationName ?? '(anonymous)', record.outcome, record.clientAddress, record.requestId].join('  '));
+      console.log([record.time, record.user, record.ori, record.roles.join('+'), `purpose ${record.purpose}`, record.operationName ?? '(anonymous)', record.outcome, record.clientAddress, `${record.requestId}${record.clientRequestId ? ` (client ${record.clientRequestId})` : ''}`].join('  '));
     }
   } else if (command === 'disclosures') {
     const sid = sidArgument('disclosures');

@@ -31,7 +31,11 @@ export interface AuditEntry {
   operationName: string | null;
   /** SHA-256 of the GraphQL document as sent (null when none was read). */
   documentHash: string | null;
+  /** Bounded (variables.ts): at most 8 levels, 50 items, 512 characters a string. */
   variables: Record<string, unknown> | null;
+  /** SHA-256 of the whole variables object (canonical JSON), when it was cut. */
+  variablesHash?: string | null;
+  variablesTruncated?: boolean;
   /** Subgraphs the gateway called for this request. */
   subgraphs: string[];
   /** Offender SIDs that appear in the answer (who was disclosed). */
