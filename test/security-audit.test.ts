@@ -16,6 +16,14 @@ import { splitLines } from '../gateway/audit/jsonl.ts';
 import { chain, GENESIS_HASH, verifyChain, type AuditEntry, type AuditRecord } from '../gateway/audit/record.ts';
 import { verifyInspection, type VerifyReport } from '../gateway/audit/verify.ts';
 import type { AuditStore } from '../gateway/audit/store.ts';
+import { canonicalJson } from '../gateway/audit/record.ts';
+import { request as httpRequest } from 'node:http';
+import { createHash } from 'node:crypto';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { startGateway } from '../gateway/server.ts';
+import { generateStories } from '../seed/generate.ts';
+import type { OffenderStory } from '../seed/story.ts';
+import { startStack, type Stack } from './support/stack.ts';
 
 const run = promisify(execFile);
 const INTERVAL_MS = 60_000;
@@ -263,3 +271,139 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     assert.equal(GENESIS_HASH.length, 64);
   });
 });
+
+describe('security suite: every request recorded, with the right subjects (AU-2, AU-3; C.G.S. 54-142h(c))', function () {
+  let stack: Stack;
+  let stories: OffenderStory[];
+  before(async function () {
+    this.timeout(600_000); // the stack seeds four agencies; the shared machine can be slow
+    stories = generateStories({ offenders: 40, seed: 3 });
+    stack = await startStack(stories);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  const records = () => stack.gateway.audit.readAll();
+  const byClientId = async (id: string) => (await records()).find((record) => record.clientRequestId === id);
+
+  it('records a refusal at every stage, with the user when the token was good', async () => {
+    const post = (id: string, body: string, headers: Record<string, string> = {}, method = 'POST') => fetch(stack.gateway.url, { method, headers: { 'content-type': 'application/json', ...stack.authHeaders, 'x-request-id': id, ...headers }, body: method === 'GET' ? undefined : body });
+    const deep = JSON.stringify({ query: 'query Q($v: String) { __typename }', variables: { v: JSON.parse('['.repeat(40) + ']'.repeat(40)) } });
+    const tries: Record<string, () => Promise<Response>> = {
+      'body is not JSON': () => post('stage-bad-json', '{"query": '),
+      'batched body': () => post('stage-batched', JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }])),
+      'CSRF: a GET without a preflight header': () => fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization: stack.authHeaders.authorization, 'x-obts-purpose': 'C', 'x-request-id': 'stage-csrf' } }),
+      'method not allowed': () => post('stage-405', '{}', {}, 'PUT'),
+      'variables nested 40 levels deep': () => post('stage-deep', deep),
+      'body too large': () => post('stage-413', JSON.stringify({ query: `{ __typename } # ${'x'.repeat(200_000)}` })),
+    };
+    const got: Record<string, unknown> = {};
+    for (const [name, attempt] of Object.entries(tries)) {
+      const response = await attempt();
+      const id = { 'body is not JSON': 'stage-bad-json', 'batched body': 'stage-batched', 'CSRF: a GET without a preflight header': 'stage-csrf', 'method not allowed': 'stage-405', 'variables nested 40 levels deep': 'stage-deep', 'body too large': 'stage-413' }[name]!;
+      const record = await byClientId(id);
+      got[name] = { status: response.status, recorded: record && { event: record.event, user: record.user, status: Number(record.reason?.slice(0, 3)), gatewayId: response.headers.get('x-obts-request-id') === record.requestId } };
+    }
+    const refused = (status: number) => ({ status, recorded: { event: 'refused', user: 'stack-test-user', status, gatewayId: true } });
+    assert.deepEqual(got, {
+      'body is not JSON': refused(400),
+      'batched body': refused(400),
+      'CSRF: a GET without a preflight header': refused(400),
+      'method not allowed': refused(405),
+      'variables nested 40 levels deep': refused(400),
+      'body too large': refused(413),
+    });
+    assert.match((await byClientId('stage-deep'))!.reason!, /^400 body-too-deep$/);
+    assert.match((await byClientId('stage-csrf'))!.reason!, /Cross-Site Request Forgery|CSRF/i);
+
+    // 431: headers too large for the HTTP parser; no token is read, the socket's address is.
+    const before = (await records()).length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(stack.gateway.url, { method: 'POST', headers: { 'x-filler': 'x'.repeat(20_000) } }, (response) => resolve(response.statusCode ?? 0));
+      request.on('error', reject);
+      request.end();
+    });
+    const added = (await records()).slice(before);
+    assert.deepEqual({ status, recorded: added.map((record) => [record.event, record.reason, record.clientAddress]) }, { status: 431, recorded: [['refused', '431 headers-too-large', '127.0.0.1']] });
+  });
+
+  it('writes the first 20 token-less refusals of an address in a minute one by one, then one summary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'obts-flood-'));
+    const gateway = await startGateway({
+      ...loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, AUDIT_LOG_FILE: path.join(dir, 'audit.jsonl'), AUDIT_CHECKPOINT_FILE: path.join(dir, 'checkpoints.jsonl') }),
+      port: 0, subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.url])),
+    });
+    try {
+      const statuses: number[] = [];
+      for (let n = 0; n < 60; n += 1) statuses.push((await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status);
+      assert.deepEqual([...new Set(statuses)], [401]);
+    } finally {
+      await gateway.stop();
+    }
+    const reader = await openFileAuditStore(path.join(dir, 'audit.jsonl'));
+    const written = (await reader.readAll()).filter((record) => record.event === 'refused' || record.event === 'refusal-summary');
+    await reader.close();
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual({
+      individually: written.filter((record) => record.event === 'refused').length,
+      summaries: written.filter((record) => record.event === 'refusal-summary').map((record) => [record.clientAddress, (record.variables as { reasons: unknown }).reasons, record.reason]),
+    }, { individually: 20, summaries: [['127.0.0.1', { '401 no-token': 40 }, '40 more refusal(s) without a valid token from 127.0.0.1 in this minute, counted, not recorded one by one']] });
+  });
+
+  it('records the SIDs behind every edge of a list, even when only cursors or matched names are selected', async () => {
+    const last = stories[3].person.name.last;
+    const full = await stack.query('query Full($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid } } } }', { l: last });
+    const expected = [...new Set(full.body.data.searchOffenders.edges.map((edge: { node: { sid: string } }) => edge.node.sid))].sort();
+    assert.ok(expected.length > 0);
+    const tries: Record<string, string> = {
+      'cursors only': 'query Cursors($l: String) { searchOffenders(lastName: $l, first: 10) { edges { cursor } } }',
+      'matched names only': 'query Matched($l: String) { searchOffenders(lastName: $l, first: 10) { edges { matchedName { last } } } }',
+    };
+    const got: Record<string, unknown> = {};
+    for (const [name, query] of Object.entries(tries)) {
+      const answer = await stack.query(query, { l: last }, { 'x-request-id': `edges-${name.replace(/\W+/g, '-')}` });
+      assert.doesNotMatch(JSON.stringify(answer.body), /_obtsAudit/);
+      assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+      got[name] = (await byClientId(`edges-${name.replace(/\W+/g, '-')}`))?.sids;
+    }
+    assert.deepEqual(got, { 'cursors only': expected, 'matched names only': expected });
+  });
+
+  it('keeps the gateway\'s own request id, the client\'s beside it, and variables bounded with a hash of the whole', async () => {
+    const variables = { l: 'S'.repeat(2000), extra: Object.fromEntries(Array.from({ length: 80 }, (_, n) => [`k${n}`, n])) };
+    const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stack.authHeaders, 'x-request-id': 'bounded-1' }, body: JSON.stringify({ query: 'query Big($l: String) { searchOffenders(lastName: $l, first: 1) { totalCount } }', variables }) });
+    await response.json();
+    const record = (await byClientId('bounded-1'))!;
+    assert.deepEqual({
+      gatewayId: record.requestId === response.headers.get('x-obts-request-id') && /^[0-9a-f-]{36}$/.test(record.requestId),
+      client: record.clientRequestId,
+      hash: record.variablesHash,
+      truncated: record.variablesTruncated,
+      storedLength: (record.variables as { l: string }).l.length,
+      keys: Object.keys((record.variables as { extra: object }).extra).length,
+    }, { gatewayId: true, client: 'bounded-1', hash: createHash('sha256').update(canonicalJson(variables)).digest('hex'), truncated: true, storedLength: 512 + '…[2000 characters]'.length, keys: 51 });
+  });
+
+  it('audits a research and statistics run (purpose R) as one aggregate, out of who-viewed; disclosures of nonconviction information are listed per person', async () => {
+    const last = stories[3].person.name.last;
+    const run = await stack.query('query Study($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid } } } }', { l: last }, { 'x-obts-purpose': 'R', 'x-request-id': 'study-1' });
+    assert.equal(run.body.errors, undefined, JSON.stringify(run.body.errors));
+    const population = run.body.data.searchOffenders.edges.map((edge: { node: { sid: string } }) => edge.node.sid).sort();
+    const record = (await byClientId('study-1'))!;
+    assert.deepEqual([record.event, record.purpose, record.sids], ['statistical', 'R', population]);
+
+    const pending = stories.flatMap((story) => story.cases.filter((c) => !c.erased && c.status === 'OPEN').map((c) => ({ sid: story.person.sid, docket: c.docketNumber })))[0];
+    assert.ok(pending, 'the synthetic stories hold a pending case');
+    const answer = await stack.query('query Case($d: ID!) { courtCase(docketNumber: $d) { docketNumber status } }', { d: pending.docket }, { 'x-request-id': 'nonconviction-1' });
+    assert.equal(answer.body.data.courtCase.status, 'OPEN');
+    assert.deepEqual((await byClientId('nonconviction-1'))!.nonconviction, [{ sid: pending.sid, what: [`case ${pending.docket} pending`] }]);
+
+    const cli = async (...args: string[]) => (await run2(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args, '--user', 'suite-auditor'], { env: { ...process.env, OBTS_DATA_DIR: stack.dataDir, AUDIT_DATABASE_URL: '' } })).stdout;
+    const disclosures = await cli('disclosures', pending.sid);
+    assert.match(disclosures, new RegExp(`disclosure\\(s\\) of nonconviction information about ${pending.sid}`));
+    assert.match(disclosures, new RegExp(`stack-test-user {2}CT0000000 {2}purpose C {2}case ${pending.docket} pending`));
+    const viewed = await cli('who-viewed', population[0]);
+    assert.doesNotMatch(viewed, /purpose R/, 'a statistical run shows in who-viewed');
+  });
+});
+const run2 = promisify(execFile);

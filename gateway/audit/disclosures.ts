@@ -17,7 +17,7 @@ export interface Disclosure {
 
 export async function disclosuresOf(store: AuditStore, sid: string, user: string): Promise<Disclosure[]> {
   const disclosures = (await store.readAll()).flatMap((record) => {
-    const entry = record.event === 'operation' ? record.nonconviction?.find((candidate) => candidate.sid === sid) : undefined;
+    const entry = record.event === 'operation' || record.event === 'statistical' ? record.nonconviction?.find((candidate) => candidate.sid === sid) : undefined;
     return entry ? [{ time: record.time, to: record.user, ori: record.ori, purpose: record.purpose, what: entry.what, requestId: record.requestId }] : [];
   });
   await store.append(readEntry(user, 'disclosures', { sid }, 'ok', null));

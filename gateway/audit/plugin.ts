@@ -12,6 +12,7 @@ import type { AuditEntry, AuditOutcome } from './record.ts';
 import type { AuditStore } from './store.ts';
 import { takeOffenderSids, withOffenderSids } from './subjects.ts';
 import { boundedVariables } from './variables.ts';
+import { nonconvictionDisclosed } from './nonconviction.ts';
 
 /** The research and statistics purpose code (see subgraphs/shared/identity.ts). */
 export const STATISTICAL_PURPOSE = 'R';
@@ -50,10 +51,11 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return; // incremental delivery is not enabled
           const result = response.body.singleResult;
+          const nonconviction = nonconvictionDisclosed(result.data);
           const hidden = takeOffenderSids(result.data);
           contextValue.markAudited?.();
           try {
-            await store.append(operationEntry(requestContext, result.data, result.errors, hidden));
+            await store.append({ ...operationEntry(requestContext, result.data, result.errors, hidden), ...(nonconviction.length ? { nonconviction } : {}) });
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId, store: store.describe }, 'audit write failed; answer withheld');
             response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_FAILED_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] } };
