@@ -3,6 +3,7 @@ import { dataDir, ROOT, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
 import type { AuditSettings } from './audit/store.ts';
+import { auditCheckpointSettings } from './audit/settings.ts';
 import type { QueryLimits } from './limits/armor.ts';
 import type { MetricsSettings } from './metrics-listener.ts';
 import { overloadSettings, type OverloadSettings } from './limits/settings.ts';
@@ -105,6 +106,7 @@ export function auditSettings(env: NodeJS.ProcessEnv = process.env): AuditSettin
     file: env.AUDIT_LOG_FILE || path.join(dataDir(env), 'audit', 'audit.jsonl'),
     // CJIS AU-11: audit records are kept at least one year.
     retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 365, 36_500),
+    ...auditCheckpointSettings(env),
   };
 }
 

@@ -32,7 +32,8 @@ import { GATEWAY_JWKS_PATH, loadGatewayKey, signSubgraphToken } from '../subgrap
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
 import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
-import { refusalEntry } from './audit/refusal.ts';
+import { auditClientErrors, auditEveryRefusal, refusalRecorder, refuseDeepBodies } from './audit/refusal.ts';
+import { MAX_BODY_DEPTH, nestingDepth } from './audit/variables.ts';
 import { parseOptions, queryLimits } from './limits/armor.ts';
 import { fieldPermissionPlugin, permissionIndex } from './auth/enforce.ts';
 import { fileSupergraph, fixedSupergraph, supergraphMetrics, type SupergraphSource } from './supergraph.ts';
@@ -175,7 +176,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
   const rateLimit = shared.rate;
   const admission = createAdmission(config.overload.admission, shared.users);
-  const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => audit.append(refusalEntry(req, (res.locals as RequestLocals).requestId, refusal)).then(() => {});
+  const refusals = refusalRecorder(audit);
+  httpServer.on('clientError', auditClientErrors(refusals));
+  const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => refusals.record(req, res, refusal);
 
   // The public half of the subgraph-signing key, for subgraphs on other hosts (OBTS_GATEWAY_JWKS_URL).
   app.get(GATEWAY_JWKS_PATH, (_req, res) => {
@@ -214,6 +217,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });
     },
     assignRequestId,
+    auditEveryRefusal(refusals),
     startDeadline(config.overload.requestTimeoutMs),
     requireIdentity(authenticate, auditRefusal),
     async (req, res, next) => {
@@ -225,10 +229,14 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     },
     admissionGate(admission, auditRefusal),
     express.json({ limit: config.bodyLimit }),
+    refuseDeepBodies(refusals, MAX_BODY_DEPTH, nestingDepth),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
-        const locals = res.locals as RequestLocals;
-        return { requestId: locals.requestId, identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res) };
+        const locals = res.locals as RequestLocals & { clientRequestId?: string | null; audited?: boolean };
+        return {
+          requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
+          identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res),
+        };
       },
     }),
   );
@@ -254,6 +262,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       draining = true;
       await metricsListener.stop();
       await server.stop();
+      await refusals.close();
       await audit.close();
       await shared.close();
     },
@@ -271,10 +280,14 @@ function swappablePermissions(supergraph: SupergraphSource): ApolloServerPlugin<
   return { requestDidStart: (requestContext) => plugin.requestDidStart!(requestContext) };
 }
 
-// Private: the client's x-request-id when it is a plain token, else a fresh one.
+// Private: the gateway's own request id (the key of every log and audit record), and the
+// client's x-request-id beside it when it is a plain token (a client cannot choose the key).
 function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
   const header = req.headers['x-request-id'];
-  (res.locals as RequestLocals).requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+  const locals = res.locals as RequestLocals & { clientRequestId?: string | null };
+  locals.requestId = randomUUID();
+  locals.clientRequestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : null;
+  res.setHeader('x-obts-request-id', locals.requestId);
   next();
 }
 

@@ -213,7 +213,7 @@ describe('security suite', function () {
     /** Runs `npm run audit -- …` (the script itself) against an audit log file. */
     const auditCli = async (file: string, ...args: string[]) => {
       try {
-        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args, '--user', 'suite-auditor'], { env: { ...process.env, AUDIT_LOG_FILE: file, AUDIT_DATABASE_URL: '' } });
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args, '--user', 'suite-auditor'], { env: { ...process.env, OBTS_DATA_DIR: stack.dataDir, AUDIT_LOG_FILE: file, AUDIT_DATABASE_URL: '' } });
         return { code: 0, stdout };
       } catch (error) {
         return { code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout };
@@ -238,7 +238,7 @@ describe('security suite', function () {
         const requestId = `audit-${name.replace(/\W+/g, '-')}`;
         const answer = await stack.query(query, variables, { 'x-request-id': requestId, ...headers });
         assert.doesNotMatch(JSON.stringify(answer.body), /_obtsAuditSid/, 'the hidden audit selection reached the client');
-        const record = (await records()).find((candidate) => candidate.requestId === requestId);
+        const record = (await records()).find((candidate) => candidate.clientRequestId === requestId);
         got[name] = record && { event: record.event, user: record.user, ori: record.ori, purpose: record.purpose, operationName: record.operationName, subgraphs: record.subgraphs, sids: record.sids, outcome: record.outcome, reason: record.reason, variables: record.variables, hashed: /^[0-9a-f]{64}$/.test(record.documentHash ?? ''), clientAddress: record.clientAddress };
       }
       const base = { user: 'stack-test-user', ori: 'CT0000000', purpose: 'C', clientAddress: '127.0.0.1' };
@@ -276,7 +276,7 @@ describe('security suite', function () {
       const { code, stdout } = await auditCli(file, 'who-viewed', sid);
       assert.equal(code, 0);
       assert.match(stdout, new RegExp(`operation\\(s\\) disclosed ${sid}`));
-      assert.match(stdout, /stack-test-user {2}CT0000000 {2}law-enforcement\+prosecutor\+parole {2}purpose C {2}Profile {2}ok {2}127\.0\.0\.1 {2}who-viewed-probe/);
+      assert.match(stdout, /stack-test-user {2}CT0000000 {2}law-enforcement\+prosecutor\+parole {2}purpose C {2}Profile {2}ok {2}127\.0\.0\.1 {2}[0-9a-f-]{36} \(client who-viewed-probe\)/);
       const last = (await records()).at(-1)!;
       assert.deepEqual([last.event, last.user, last.operationName, last.variables], ['audit-read', 'suite-auditor', 'who-viewed', { sid }]);
     });

@@ -1,118 +1,163 @@
-// The embedded audit store: a JSON-lines file, one record per line, appended and fsync'd
-// before append() resolves. A lock file (created exclusively) serializes writers across
-// processes, so the gateway and `npm run audit` never fork the chain.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, readSync, fstatSync } from 'node:fs';
+// The embedded audit store: a JSON-lines file, one record per line, written by group
+// commit (group-commit.ts) with one fdatasync per flush, off the event loop. Several
+// processes (gateway workers, `npm run audit`) append to the one chain: each flush takes a
+// crash-safe lock (lock.ts), and the chain head lives in memory; only when the file's size
+// or inode is not what this process left (another writer appended, retention rewrote it)
+// does it read the new tail to re-sync. A torn last line (a crash mid-write) is set aside
+// in a side file, recorded as a "torn-write" audit record, and the log goes on (issue 10).
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, readFile, readdir, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { chain, type AuditEntry, type AuditRecord } from './record.ts';
-import type { AuditStore } from './store.ts';
+import type { AuditInspection, AuditStore, PruneRequest } from './store.ts';
+import { groupCommitter, type CheckpointPolicy } from './group-commit.ts';
+import { scanTail, setAsideTornTail, splitLines, syncDirectory, type TornTail } from './jsonl.ts';
+import { openProcessLock } from './lock.ts';
 
+/** How long an append waits for another live writer's flush before it fails (503). */
 const LOCK_WAIT_MS = 5000;
-const STALE_LOCK_MS = 30_000;
 
-export async function openFileAuditStore(file: string): Promise<AuditStore> {
+export interface FileStoreOptions {
+  checkpoints?: CheckpointPolicy;
+}
+
+export async function openFileAuditStore(file: string, options: FileStoreOptions = {}): Promise<AuditStore> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   if (!existsSync(file)) {
-    closeSync(openSync(file, 'a', 0o600));
-    // The new directory entry must survive a crash too, not only the lines written later.
-    const directory = openSync(path.dirname(file), 'r');
-    fsyncSync(directory);
-    closeSync(directory);
+    await (await open(file, 'a', 0o600)).close();
+    await syncDirectory(path.dirname(file)); // the new directory entry must survive a crash too
   }
-  let queue: Promise<unknown> = Promise.resolve();
-  // Private: one writer at a time within this process (the queue) and across processes (the lock file).
-  const exclusive = <T>(work: () => T): Promise<T> => {
-    const run = queue.then(async () => {
-      await lock(`${file}.lock`);
-      try {
-        return work();
-      } finally {
-        rmSync(`${file}.lock`, { force: true });
-      }
-    });
-    queue = run.catch(() => {});
-    return run;
+  const lock = await openProcessLock(`${file}.lock`);
+  let handle: FileHandle | null = null;
+  // What this process last left in the file; anything else means re-read the tail.
+  let known: { ino: number; size: number } | null = null;
+  let head: { seq: number; hash: string } | null = null;
+
+  const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
+    const release = await lock.acquire(LOCK_WAIT_MS);
+    try {
+      return await work();
+    } catch (error) {
+      known = null; // a failed write may have left part of a line: re-scan next time
+      throw error;
+    } finally {
+      await release();
+    }
   };
+
+  // Private, holding the lock: the open handle and the current head; torn bytes set aside.
+  const resync = async (): Promise<TornTail | null> => {
+    const current = await stat(file);
+    if (handle && known && known.ino === current.ino && known.size === current.size) return null;
+    if (!handle || (await handle.stat()).ino !== current.ino) {
+      await handle?.close();
+      handle = await open(file, 'a+');
+    }
+    const tail = await scanTail(handle, current.size, isRecord);
+    head = tail.last && { seq: tail.last.seq, hash: tail.last.hash };
+    known = { ino: current.ino, size: tail.goodEnd };
+    return tail.goodEnd < current.size ? setAsideTornTail(file, handle, tail.goodEnd, current.size) : null;
+  };
+
+  const committer = groupCommitter(withLock, async (entries) => {
+    const torn = await resync();
+    const all = torn ? [tornEntry(torn, head?.seq ?? 0), ...entries] : entries;
+    const records = all.map((entry) => (head = chain(entry, head)));
+    if (records.length) {
+      const data = Buffer.from(records.map((record) => JSON.stringify(record) + '\n').join(''));
+      for (let written = 0; written < data.length;) written += (await handle!.write(data, written)).bytesWritten;
+      await handle!.datasync();
+      known!.size += data.length;
+    }
+    return { records, head };
+  }, options.checkpoints ?? null);
+
+  // On start: take the lock once, repair a torn tail, sign a start checkpoint (recovery in milliseconds).
+  await committer.checkpoint(options.checkpoints ? 'start' : null);
+
+  const readRecords = async () => {
+    const { lines, tornTail } = splitLines(await readFile(file, 'utf8'));
+    return { records: lines.map(parseLine), tornTail };
+  };
+
   return {
     describe: file,
-    append: (entry: AuditEntry) => exclusive(() => {
-      const record = chain(entry, lastRecord(file));
-      const fd = openSync(file, 'a');
-      try {
-        writeSync(fd, JSON.stringify(record) + '\n');
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      return record;
-    }),
-    readAll: async () => parseLines(readFileSync(file, 'utf8')),
-    prune: (before: Date) => exclusive(() => {
-      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-      const kept = lines.filter((line) => !(Date.parse((JSON.parse(line) as AuditRecord).time) < before.getTime()));
-      const temporary = `${file}.prune.tmp`;
-      writeFileSync(temporary, kept.map((line) => line + '\n').join(''), { mode: 0o600 });
-      const fd = openSync(temporary, 'r');
-      fsyncSync(fd);
-      closeSync(fd);
-      renameSync(temporary, file);
-      return lines.length - kept.length;
-    }),
+    append: (entry: AuditEntry) => committer.append(entry),
+    readAll: async () => (await readRecords()).records,
+    async inspect(): Promise<AuditInspection> {
+      const { records, tornTail } = await readRecords();
+      const prefix = `${path.basename(file)}.torn-`;
+      const sideFiles = (await readdir(path.dirname(file))).filter((name) => name.startsWith(prefix)).sort();
+      return { records, tornTail: tornTail === null ? null : { bytes: Buffer.byteLength(tornTail) }, sideFiles, checkpoints: options.checkpoints ? await options.checkpoints.store.readAll() : [] };
+    },
+    async prune({ before, retentionDays, reason, user }: PruneRequest) {
+      if (!options.checkpoints) throw new Error('retention prunes only with a signed record of what it removed; configure the checkpoint key and store (AUDIT_CHECKPOINT_KEY_FILE)');
+      const policy = options.checkpoints;
+      let removed = 0;
+      await withLock(async () => {
+        await resync();
+        const lines = splitLines(await readFile(file, 'utf8')).lines;
+        // A prefix only: the first record inside the retention period and everything after it stay.
+        const keepFrom = lines.findIndex((line) => !(Date.parse(parseLine(line).time) < before.getTime()));
+        const cut = keepFrom === -1 ? lines.length : keepFrom;
+        if (cut === 0) return;
+        const first = parseLine(lines[0]);
+        const last = parseLine(lines[cut - 1]);
+        // Signed first: a crash after this leaves records the statement covers, never a gap nobody signed for.
+        await policy.store.append({
+          kind: 'prune', seq: head?.seq ?? 0, hash: head?.hash ?? '0'.repeat(64),
+          prune: { before: before.toISOString(), retentionDays, fromSeq: first.seq, toSeq: last.seq, lastHash: last.hash, count: cut, reason, user },
+        });
+        const temporary = `${file}.prune-${randomUUID()}.tmp`;
+        await writeFile(temporary, lines.slice(cut).map((line) => line + '\n').join(''), { mode: 0o600 });
+        const written = await open(temporary, 'r');
+        await written.sync();
+        await written.close();
+        await rename(temporary, file);
+        await syncDirectory(path.dirname(file));
+        known = null;
+        removed = cut;
+      });
+      return removed;
+    },
+    checkpoints: options.checkpoints?.store ?? null,
+    stats: () => committer.stats(),
     close: async () => {
-      await queue;
+      if (options.checkpoints) await committer.checkpoint('close').catch(() => {});
+      await committer.close();
+      await handle?.close();
+      handle = null;
+      await options.checkpoints?.store.close();
+      await lock.dispose();
     },
   };
 }
 
-/** Parses the log; a line that is not JSON becomes a marker verify reports as broken. */
-export function parseLines(text: string): AuditRecord[] {
-  return text.split('\n').filter(Boolean).map((line) => {
-    try {
-      return JSON.parse(line) as AuditRecord;
-    } catch {
-      return { unreadable: line } as unknown as AuditRecord;
-    }
-  });
-}
-
-// Private: the last record, read from the end of the file (the log can be large).
-function lastRecord(file: string): AuditRecord | null {
-  const fd = openSync(file, 'r');
+/** Parses one line; a line that is not JSON becomes a marker verify reports as broken. */
+export function parseLine(line: string): AuditRecord {
   try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return null;
-    let length = Math.min(size, 64 * 1024);
-    for (;;) {
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, size - length);
-      const lines = buffer.toString('utf8').split('\n').filter(Boolean);
-      if (lines.length > 1 || length === size) {
-        const last = JSON.parse(lines[lines.length - 1]) as AuditRecord;
-        if (typeof last.seq !== 'number' || typeof last.hash !== 'string') throw new Error(`${file}: last line is not an audit record; run \`npm run audit -- verify\``);
-        return last;
-      }
-      length = Math.min(size, length * 4);
-    }
-  } finally {
-    closeSync(fd);
+    return JSON.parse(line) as AuditRecord;
+  } catch {
+    return { unreadable: line } as unknown as AuditRecord;
   }
 }
 
-// Private: takes the lock file, waiting for another writer; a lock older than 30 s is a crashed writer's.
-async function lock(lockFile: string): Promise<void> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      closeSync(openSync(lockFile, 'wx', 0o600));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - statSync(lockFile).mtimeMs > STALE_LOCK_MS) rmSync(lockFile, { force: true });
-      } catch {
-        // removed meanwhile
-      }
-      if (Date.now() > deadline) throw new Error(`audit log ${lockFile} stays locked; another writer is stuck`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
+/** Parses a whole log text (whole lines only; see splitLines for the torn tail). */
+export function parseLines(text: string): AuditRecord[] {
+  return splitLines(text).lines.map(parseLine);
+}
+
+function isRecord(value: unknown): value is AuditRecord {
+  const record = value as AuditRecord | null;
+  return Boolean(record && typeof record === 'object' && typeof record.seq === 'number' && typeof record.hash === 'string' && typeof record.prevHash === 'string');
+}
+
+// Private: the audit record that says a torn tail was set aside (and where the bytes are).
+function tornEntry(torn: TornTail, afterSeq: number): AuditEntry {
+  return {
+    event: 'torn-write', time: new Date().toISOString(), requestId: randomUUID(), user: null, ori: null, roles: [], purpose: null,
+    operationName: null, documentHash: null, variables: { ...torn, afterSeq }, subgraphs: [], sids: [], outcome: 'error',
+    reason: `torn write: ${torn.bytes} byte(s) after record ${afterSeq} (a crash mid-write) set aside in ${torn.sideFile}`, clientAddress: 'local',
+  };
 }

@@ -11,10 +11,19 @@ import type { Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuditEntry, AuditOutcome } from './record.ts';
 import type { AuditStore } from './store.ts';
 import { takeOffenderSids, withOffenderSids } from './subjects.ts';
+import { boundedVariables } from './variables.ts';
+import { nonconvictionDisclosed } from './nonconviction.ts';
+
+/** The research and statistics purpose code (see subgraphs/shared/identity.ts). */
+export const STATISTICAL_PURPOSE = 'R';
 
 /** What the audit needs from the gateway context. */
 export interface AuditedContext {
   requestId: string;
+  /** The client's own x-request-id, kept beside the gateway's. */
+  clientRequestId?: string | null;
+  /** Tells the request's refusal net (refusal.ts) that this request has its record. */
+  markAudited?: () => void;
   identity: Identity;
   subgraphsCalled: Set<string>;
   clientAddress: string | null;
@@ -42,9 +51,11 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return; // incremental delivery is not enabled
           const result = response.body.singleResult;
+          const nonconviction = nonconvictionDisclosed(result.data);
           const hidden = takeOffenderSids(result.data);
+          contextValue.markAudited?.();
           try {
-            await store.append(operationEntry(requestContext, result.data, result.errors, hidden));
+            await store.append({ ...operationEntry(requestContext, result.data, result.errors, hidden), ...(nonconviction.length ? { nonconviction } : {}) });
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId, store: store.describe }, 'audit write failed; answer withheld');
             response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_FAILED_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] } };
@@ -61,9 +72,12 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
   const { contextValue: context, request } = requestContext;
   const document = request.query ?? null;
   return {
-    event: 'operation',
+    // A research and statistics run (purpose R) is one aggregate record of the population
+    // walked, kept out of each person's who-viewed (read.ts lists "operation" records).
+    event: context.identity.purpose === STATISTICAL_PURPOSE ? 'statistical' : 'operation',
     time: new Date().toISOString(),
     requestId: context.requestId,
+    clientRequestId: context.clientRequestId ?? null,
     user: context.identity.userId,
     ori: context.identity.ori,
     roles: context.identity.roles,
@@ -71,7 +85,7 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     // After a validation failure Apollo has not named the operation yet; the document can.
     operationName: requestContext.operationName ?? request.operationName ?? (requestContext.document ? getOperationAST(requestContext.document)?.name?.value : undefined) ?? null,
     documentHash: document === null ? null : sha256(document),
-    variables: request.variables ?? null,
+    ...boundedVariables(request.variables),
     subgraphs: [...context.subgraphsCalled].sort(),
     sids: [...new Set([...disclosedSids(requestContext, data), ...hiddenSids])].sort(),
     outcome: outcomeOf(data, errors),

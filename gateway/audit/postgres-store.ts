@@ -1,12 +1,16 @@
-// The production audit store: one PostgreSQL row per record, committed before append()
-// resolves. A transaction-scoped advisory lock serializes writers (several gateways, the
-// audit CLI) so the hash chain never forks. Rows are append-only: a trigger refuses UPDATE
-// and DELETE except the retention prune (CJIS AU-9, AU-11); grant the gateway's database
-// role INSERT and SELECT only.
+// The production audit store: one PostgreSQL row per record, written by group commit
+// (group-commit.ts): every record waiting when a flush starts goes into one multi-row
+// INSERT and one COMMIT, and no append resolves before its COMMIT. A transaction-scoped
+// advisory lock serializes writers (several gateway workers or hosts, the audit CLI) so the
+// hash chain never forks; the head lives in memory and is re-read only when another writer
+// got there first (the INSERT meets its seq). Rows are append-only: a trigger refuses
+// UPDATE and DELETE except the retention prune (CJIS AU-9, AU-11); grant the gateway's
+// database role INSERT and SELECT only.
 import pg from 'pg';
-import { hardenedPgPool } from '../../subgraphs/shared/pools.ts';
 import { chain, type AuditEntry, type AuditRecord } from './record.ts';
-import type { AuditStore } from './store.ts';
+import type { AuditInspection, AuditStore, PruneRequest } from './store.ts';
+import { groupCommitter, type CheckpointPolicy } from './group-commit.ts';
+import { hardenedPool, withClient } from './postgres-pool.ts';
 
 const CHAIN_LOCK = 0x0b75a0d1; // any fixed number: the advisory lock the writers share
 
@@ -30,20 +34,29 @@ DROP TRIGGER IF EXISTS obts_audit_append_only ON obts_audit;
 CREATE TRIGGER obts_audit_append_only BEFORE UPDATE OR DELETE ON obts_audit FOR EACH ROW EXECUTE FUNCTION obts_audit_append_only();
 `;
 
-export async function openPostgresAuditStore(url: string): Promise<AuditStore> {
-  // Error listeners on the pool and every client, connect/statement timeouts, keep-alive
-  // (subgraphs/shared/pools.ts): a dropped connection fails the appends on it, never the gateway.
-  const pool = hardenedPgPool({ connectionString: url, max: 4 }, 'audit');
-  const setup = await pool.connect();
-  try {
-    await setup.query('SELECT pg_advisory_lock($1)', [CHAIN_LOCK]);
-    await setup.query(SCHEMA);
-  } finally {
-    await setup.query('SELECT pg_advisory_unlock($1)', [CHAIN_LOCK]).catch(() => {});
-    setup.release();
-  }
-  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+const INSERT = `INSERT INTO obts_audit (seq, recorded_at, record, prev_hash, hash)
+  SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::jsonb[], $4::char(64)[], $5::char(64)[])`;
+
+export interface PostgresStoreOptions {
+  checkpoints?: CheckpointPolicy;
+}
+
+export async function openPostgresAuditStore(url: string, options: PostgresStoreOptions = {}): Promise<AuditStore> {
+  const pool = hardenedPool(url, 4);
+  await withClient(pool, async (setup) => {
+    try {
+      await setup.query('SELECT pg_advisory_lock($1)', [CHAIN_LOCK]);
+      await setup.query(SCHEMA);
+    } finally {
+      await setup.query('SELECT pg_advisory_unlock($1)', [CHAIN_LOCK]).catch(() => {});
+    }
+  });
+  let head: { seq: number; hash: string } | null | undefined; // undefined: not read yet
+  const readHead = async (client: pg.PoolClient) => {
+    const last = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM obts_audit ORDER BY seq DESC LIMIT 1');
+    return last.rows[0] ? { seq: Number(last.rows[0].seq), hash: last.rows[0].hash } : null;
+  };
+  const transaction = <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => withClient(pool, async (client) => {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
@@ -53,24 +66,66 @@ export async function openPostgresAuditStore(url: string): Promise<AuditStore> {
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
-    } finally {
-      client.release();
     }
-  };
+  });
+
+  // One flush = one transaction; the committer serializes flushes within this process.
+  const committer = groupCommitter((work) => work(), async (entries) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const written = await transaction(async (client) => {
+          let next = head === undefined ? await readHead(client) : head;
+          const records = entries.map((entry) => (next = chain(entry, next)));
+          if (records.length) {
+            await client.query(INSERT, [records.map((r) => r.seq), records.map((r) => r.time), records.map((r) => JSON.stringify(r)), records.map((r) => r.prevHash), records.map((r) => r.hash)]);
+          }
+          return { records, head: next };
+        });
+        head = written.head; // committed: this is the head now
+        return written;
+      } catch (error) {
+        head = undefined; // another writer moved the head (or the write failed): re-read it
+        if ((error as { code?: string }).code !== '23505' || attempt > 3) throw error;
+      }
+    }
+  }, options.checkpoints ?? null);
+  await committer.checkpoint(options.checkpoints ? 'start' : null);
+
+  const readAll = async () => (await pool.query<{ record: AuditRecord }>('SELECT record FROM obts_audit ORDER BY seq')).rows.map((row) => row.record);
   return {
     describe: `PostgreSQL ${new URL(url).host}${new URL(url).pathname} table obts_audit`,
-    append: (entry: AuditEntry) => transaction(async (client) => {
-      const last = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM obts_audit ORDER BY seq DESC LIMIT 1');
-      const previous = last.rows[0] ? { seq: Number(last.rows[0].seq), hash: last.rows[0].hash } : null;
-      const record = chain(entry, previous);
-      await client.query('INSERT INTO obts_audit (seq, recorded_at, record, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)', [record.seq, record.time, JSON.stringify(record), record.prevHash, record.hash]);
-      return record;
-    }),
-    readAll: async () => (await pool.query<{ record: AuditRecord }>('SELECT record FROM obts_audit ORDER BY seq')).rows.map((row) => row.record),
-    prune: (before: Date) => transaction(async (client) => {
-      await client.query("SELECT set_config('obts.audit_prune', 'on', true)");
-      return (await client.query('DELETE FROM obts_audit WHERE recorded_at < $1', [before.toISOString()])).rowCount ?? 0;
-    }),
-    close: () => pool.end(),
+    append: (entry: AuditEntry) => committer.append(entry),
+    readAll,
+    async inspect(): Promise<AuditInspection> {
+      return { records: await readAll(), tornTail: null, sideFiles: [], checkpoints: options.checkpoints ? await options.checkpoints.store.readAll() : [] };
+    },
+    prune: ({ before, retentionDays, reason, user }: PruneRequest) => {
+      const policy = options.checkpoints;
+      if (!policy) throw new Error('retention prunes only with a signed record of what it removed; configure the checkpoint key and store (AUDIT_CHECKPOINT_KEY_FILE)');
+      return transaction(async (client) => {
+        // A prefix only: everything from the first record inside the retention period stays.
+        const range = await client.query<{ from_seq: string | null; to_seq: string | null; last_hash: string | null; count: string }>(`
+          WITH kept AS (SELECT coalesce(min(seq), (SELECT max(seq) + 1 FROM obts_audit)) AS first FROM obts_audit WHERE recorded_at >= $1)
+          SELECT min(seq) AS from_seq, max(seq) AS to_seq, (array_agg(hash ORDER BY seq DESC))[1] AS last_hash, count(*) AS count
+          FROM obts_audit WHERE seq < (SELECT first FROM kept)`, [before.toISOString()]);
+        const row = range.rows[0];
+        if (!row || row.to_seq === null) return 0;
+        const current = await readHead(client);
+        await policy.store.append({
+          kind: 'prune', seq: current?.seq ?? 0, hash: current?.hash ?? '0'.repeat(64),
+          prune: { before: before.toISOString(), retentionDays, fromSeq: Number(row.from_seq), toSeq: Number(row.to_seq), lastHash: row.last_hash!, count: Number(row.count), reason, user },
+        });
+        await client.query("SELECT set_config('obts.audit_prune', 'on', true)");
+        return (await client.query('DELETE FROM obts_audit WHERE seq <= $1', [row.to_seq])).rowCount ?? 0;
+      });
+    },
+    checkpoints: options.checkpoints?.store ?? null,
+    stats: () => committer.stats(),
+    close: async () => {
+      if (options.checkpoints) await committer.checkpoint('close').catch(() => {});
+      await committer.close();
+      await options.checkpoints?.store.close();
+      await pool.end();
+    },
   };
 }

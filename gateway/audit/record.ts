@@ -7,15 +7,22 @@ import { createHash } from 'node:crypto';
 /** ok: answered in full; partial: some fields refused or failed; refused: nothing answered by policy; error: failed. */
 export type AuditOutcome = 'ok' | 'partial' | 'refused' | 'error';
 
-/** What happened: a GraphQL operation, a request refused at the door, or a read of this log. */
-export type AuditEvent = 'operation' | 'refused' | 'audit-read';
+/**
+ * What happened: a GraphQL operation, a request refused at the door, a read of this log, a
+ * torn tail set aside by the store, a summary of refusals counted instead of written one by
+ * one, or a statistical run (purpose R) recorded as one aggregate.
+ */
+export type AuditEvent = 'operation' | 'refused' | 'audit-read' | 'torn-write' | 'refusal-summary' | 'statistical';
 
 /** What the gateway knows when it writes a record (AU-3: what, when, where, who, outcome). */
 export interface AuditEntry {
   event: AuditEvent;
   /** ISO 8601 UTC to the millisecond. */
   time: string;
+  /** The gateway's own id for the request. */
   requestId: string;
+  /** The client's x-request-id, kept beside the gateway's (never trusted as the key). */
+  clientRequestId?: string | null;
   /** User id from the token; null when the token was missing or invalid. */
   user: string | null;
   ori: string | null;
@@ -24,11 +31,20 @@ export interface AuditEntry {
   operationName: string | null;
   /** SHA-256 of the GraphQL document as sent (null when none was read). */
   documentHash: string | null;
+  /** Bounded (variables.ts): at most 8 levels, 50 items, 512 characters a string. */
   variables: Record<string, unknown> | null;
+  /** SHA-256 of the whole variables object (canonical JSON), when it was cut. */
+  variablesHash?: string | null;
+  variablesTruncated?: boolean;
   /** Subgraphs the gateway called for this request. */
   subgraphs: string[];
   /** Offender SIDs that appear in the answer (who was disclosed). */
   sids: string[];
+  /**
+   * Nonconviction information (C.G.S. 54-142g: pending or dismissed, nolled, not-guilty
+   * matters) the answer disclosed, per person: the disclosure log 54-142h(c) asks for.
+   */
+  nonconviction?: { sid: string; what: string[] }[];
   outcome: AuditOutcome;
   /** Why, for refusals and errors (e.g. token-expired, FORBIDDEN). */
   reason: string | null;

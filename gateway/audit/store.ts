@@ -1,34 +1,77 @@
 // Where audit records go. Both stores write durably before `append` resolves (CJIS AU-9:
-// the record exists before the answer does) and keep the hash chain across processes
-// (the gateway and `npm run audit` append to the same log).
+// the record exists before the answer does), by group commit (group-commit.ts), and keep
+// one hash chain across processes (gateway workers and `npm run audit` append to the same
+// log). Signed checkpoints (checkpoint.ts) anchor the chain in a second store.
+import path from 'node:path';
 import type { AuditEntry, AuditRecord } from './record.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoint.ts';
+import type { CommitStats } from './group-commit.ts';
+
+/** What retention removes, and on whose word (signed into the checkpoint store). */
+export interface PruneRequest {
+  before: Date;
+  retentionDays: number;
+  reason: string;
+  user: string;
+}
+
+/** Everything verify reads: records, a torn tail not yet set aside, side files, checkpoints. */
+export interface AuditInspection {
+  records: AuditRecord[];
+  tornTail: { bytes: number } | null;
+  sideFiles: string[];
+  checkpoints: Checkpoint[];
+}
 
 export interface AuditStore {
   /** Chains, writes and durably commits one record; rejects when it could not. */
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Every record in stored order. */
   readAll(): Promise<AuditRecord[]>;
-  /** Removes records older than `before` (retention, AU-11); returns how many. */
-  prune(before: Date): Promise<number>;
+  inspect(): Promise<AuditInspection>;
+  /** Removes the records older than `before` (a prefix of the chain), after signing what and why (AU-11). */
+  prune(request: PruneRequest): Promise<number>;
+  /** The checkpoint store, when this store signs checkpoints. */
+  checkpoints: CheckpointStore | null;
+  /** Records written and syncs done by this process. */
+  stats(): CommitStats;
   /** Where it writes, for messages (no credentials). */
   describe: string;
   close(): Promise<void>;
 }
 
-/** Audit settings: AUDIT_DATABASE_URL (PostgreSQL) or AUDIT_LOG_FILE, AUDIT_RETENTION_DAYS. */
+/**
+ * Audit settings: AUDIT_DATABASE_URL (PostgreSQL) or AUDIT_LOG_FILE, AUDIT_RETENTION_DAYS,
+ * and the checkpoints: AUDIT_CHECKPOINT_KEY_FILE (Ed25519, kept apart from the log),
+ * AUDIT_CHECKPOINT_PUBLIC_KEY (what verify trusts), AUDIT_CHECKPOINT_FILE or
+ * AUDIT_CHECKPOINT_DATABASE_URL (where they go), AUDIT_CHECKPOINT_EVERY / _SECONDS.
+ */
 export interface AuditSettings {
   databaseUrl?: string;
   file: string;
   /** At least 365 (CJIS AU-11: keep audit records at least one year). */
   retentionDays: number;
+  checkpointKeyFile?: string;
+  checkpointPublicKeyFile?: string;
+  checkpointFile?: string;
+  checkpointDatabaseUrl?: string;
+  checkpointEvery?: number;
+  checkpointSeconds?: number;
 }
 
-/** Opens the configured store. */
+/** The checkpoint file used when none is configured: beside the log, a file of its own. */
+export function defaultCheckpointFile(logFile: string): string {
+  return path.join(path.dirname(logFile), `${path.basename(logFile).replace(/\.jsonl$/, '')}.checkpoints.jsonl`);
+}
+
+/** Opens the configured store, with its checkpoints when a key file is set. */
 export async function openAuditStore(settings: AuditSettings): Promise<AuditStore> {
+  const { openCheckpointPolicy } = await import('./checkpoint-open.ts');
+  const checkpoints = await openCheckpointPolicy(settings);
   if (settings.databaseUrl) {
     const { openPostgresAuditStore } = await import('./postgres-store.ts');
-    return openPostgresAuditStore(settings.databaseUrl);
+    return openPostgresAuditStore(settings.databaseUrl, { checkpoints });
   }
   const { openFileAuditStore } = await import('./file-store.ts');
-  return openFileAuditStore(settings.file);
+  return openFileAuditStore(settings.file, { checkpoints });
 }

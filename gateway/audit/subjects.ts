@@ -2,7 +2,7 @@
 // (`courtCase(…) { offender { name { last } } }`), so before planning the audit adds a
 // hidden `sid` selection to every Offender in the query; when the answer is ready it
 // collects those SIDs and removes them, so the client sees exactly what it asked for.
-import { getNamedType, GraphQLError, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getNamedType, GraphQLError, GraphQLObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 
 /** The response key of the hidden selection; clients may not use it (reservedAuditKeys). */
 export const AUDIT_SID_KEY = '_obtsAuditSid';
@@ -25,41 +25,56 @@ export function reservedAuditKeys(context: ValidationContext): ASTVisitor {
 
 /**
  * The document with a hidden `_obtsAuditSid` in every selection set that shows a person:
- * `sid` on every Offender, and `offender { sid }` on every record that belongs to one
- * (a court case, warrant, order or incarceration looked up by its own number discloses
- * that person too, even when the query never selects the Offender).
+ * `sid` on every Offender, `offender { sid }` on every record that belongs to one (a court
+ * case, warrant, order or incarceration looked up by its own number discloses that person
+ * too, even when the query never selects the Offender), and `node { … }` on every edge of
+ * every list (`searchOffenders { edges { cursor matchedName } }` tells who was found even
+ * without a node: a cursor or a matched name stands for a person).
  */
 export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
-  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-  const sid: FieldNode = { kind: Kind.FIELD, name: name('sid') };
   return visit(document, visitWithTypeInfo(typeInfo, {
     Field: {
       leave(node: FieldNode) {
         const type = getNamedType(typeInfo.getType());
         if (!node.selectionSet || !isObjectType(type)) return undefined;
-        let hidden: FieldNode | undefined;
-        if (type.name === 'Offender') {
-          hidden = { ...sid, alias: name(AUDIT_SID_KEY) };
-        } else if (getNamedType(type.getFields().offender?.type)?.name === 'Offender') {
-          hidden = { kind: Kind.FIELD, alias: name(AUDIT_SID_KEY), name: name('offender'), selectionSet: { kind: Kind.SELECTION_SET, selections: [sid] } };
-        }
-        return hidden ? { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } } : undefined;
+        const path = personPath(type, 2);
+        if (!path) return undefined;
+        const hidden: FieldNode = { ...path, alias: name(AUDIT_SID_KEY) };
+        return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } };
       },
     },
   }));
 }
 
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+
+// Private: the selection that reaches the SID from `type`: sid on an Offender, offender { sid }
+// on what belongs to one, node { … } on an edge (at most `depth` steps).
+function personPath(type: GraphQLObjectType, depth: number): FieldNode | null {
+  if (type.name === 'Offender') return { kind: Kind.FIELD, name: name('sid') };
+  if (depth === 0) return null;
+  for (const via of ['offender', 'node']) {
+    const target = getNamedType(type.getFields()[via]?.type);
+    const inner = isObjectType(target) ? personPath(target, depth - 1) : null;
+    if (inner) return { kind: Kind.FIELD, name: name(via), selectionSet: { kind: Kind.SELECTION_SET, selections: [inner] } };
+  }
+  return null;
+}
+
 /** Collects the hidden SIDs from the answer and removes them. */
 export function takeOffenderSids(data: unknown): string[] {
   const found = new Set<string>();
+  const collect = (hidden: unknown): void => {
+    if (typeof hidden === 'string') found.add(hidden);
+    else if (Array.isArray(hidden)) hidden.forEach(collect);
+    else if (hidden && typeof hidden === 'object') Object.values(hidden).forEach(collect);
+  };
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) return value.forEach(walk);
     if (!value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
-    const hidden = record[AUDIT_SID_KEY] as string | { sid?: unknown } | null | undefined;
-    if (typeof hidden === 'string') found.add(hidden);
-    else if (hidden && typeof hidden.sid === 'string') found.add(hidden.sid);
+    if (AUDIT_SID_KEY in record) collect(record[AUDIT_SID_KEY]);
     delete record[AUDIT_SID_KEY];
     Object.values(record).forEach(walk);
   };

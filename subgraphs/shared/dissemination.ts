@@ -24,6 +24,7 @@ export const DISSEMINATION_BY_PURPOSE: Record<PurposeCode, { receives: Dissemina
   F: { receives: 'conviction-only', why: 'firearms permit or transfer check (non-criminal-justice)' },
   H: { receives: 'conviction-only', why: 'public housing applicant check (non-criminal-justice)' },
   J: { receives: 'conviction-only', why: 'criminal justice employment: screening an applicant, not acting on a case' },
+  R: { receives: 'criminal-justice', why: 'research and statistics under an agreement (28 CFR 20.21(b)(4)): reports count pending and nonconviction outcomes; the audit keeps one aggregate record of the population walked' },
   S: { receives: 'conviction-only', why: 'national security background check (non-criminal-justice)' },
   V: { receives: 'conviction-only', why: 'visa and immigration check (non-criminal-justice)' },
 };

@@ -10,6 +10,7 @@ export const PURPOSE_CODES = {
   F: 'firearms and weapons permits or transfers',
   H: 'public housing',
   J: 'criminal justice employment',
+  R: 'research and statistics (audited as one aggregate record of the population walked: gateway/audit/)',
   S: 'national security',
   V: 'visa and immigration',
 } as const;
