@@ -7,6 +7,8 @@ import { decodeCursor, toPage } from '../shared/cursor.ts';
 import type { BaseContext } from '../shared/module.ts';
 import type { CorrectionLoaders } from './loaders.ts';
 import type { CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 export interface CorrectionContext extends BaseContext {
   store: CorrectionStore;
@@ -20,6 +22,7 @@ type Range = { from: string; to: string };
 
 export const resolvers: GraphQLResolverMap<CorrectionContext> = {
   Query: {
+    correctionChanges: feedResolver('correction', erasedDockets), // change feed, service identities only (issue 9)
     inmate: (_: unknown, args: { inmateNumber: string }, ctx: CorrectionContext) =>
       ctx.loaders.incarcerationByInmate.load(parseInmateNumber(args.inmateNumber)),
     releases: async (_: unknown, args: { from: string; to: string; first?: number | null; after?: string | null }, ctx: CorrectionContext) => {

@@ -9,6 +9,8 @@ import type { BaseContext } from '../shared/module.ts';
 import type { JudicialLoaders } from './loaders.ts';
 import type { CourtCaseRecord, JudicialStore, ProtectiveOrderRecord, WarrantFilter, WarrantKey } from './store/index.ts';
 import { docketOrNull, parseCourtCode, parseOrderNumber, parseWarrantNumber, todayInConnecticut } from './inputs.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 /** What every Judicial resolver receives. */
 export interface JudicialContext extends BaseContext {
@@ -35,6 +37,7 @@ const reference = (record: { sid: string }) => ({ sid: record.sid });
 
 export const resolvers: GraphQLResolverMap<JudicialContext> = {
   Query: {
+    judicialChanges: feedResolver('judicial', erasedDockets), // change feed, service identities only (issue 9)
     courtCase: (_: unknown, args: { docketNumber: string }, ctx: JudicialContext) =>
       ctx.loaders.caseByDocket.load(parseDocket(args.docketNumber)),
     warrant: (_: unknown, args: { warrantNumber: string }, ctx: JudicialContext) =>

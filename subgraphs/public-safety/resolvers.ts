@@ -8,6 +8,8 @@ import type { BaseContext } from '../shared/module.ts';
 import type { PublicSafetyLoaders } from './loaders.ts';
 import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 export interface PublicSafetyContext extends BaseContext {
   store: PublicSafetyStore;
@@ -16,6 +18,7 @@ export interface PublicSafetyContext extends BaseContext {
 
 export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
   Query: {
+    publicSafetyChanges: feedResolver('public-safety', erasedDockets), // change feed, service identities only (issue 9)
     offender: (_root, args: { sid: string }, ctx) => ctx.loaders.offenderBySid.load(parseSid(args.sid)),
     offenderByFbiNumber: async (_root, args: { fbiNumber: string }, ctx) => {
       const offender = await ctx.store.offenderByFbiNumber(parseFbiNumber(args.fbiNumber));

@@ -8,6 +8,8 @@ import { openDatabase, type Database, type StoreLocation } from '../../shared/db
 import type { AgencyStore } from '../../shared/module.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type DpsDatabase, type MniPersonTable } from './schema.ts';
 import { seedStories } from './seed.ts';
+import { migrateOutbox } from '../../shared/outbox/table.ts';
+import { PUBLIC_SAFETY_TRIGGERS } from './changes.ts';
 import { soundex } from './phonetic.ts';
 import {
   fromCcyymmdd, fromCchDisposition, fromDb2Timestamp, fromIndicator, fromNcicHeight, fromSorStatus, toCcyymmdd,
@@ -75,11 +77,16 @@ export function searchKeyOf(offender: OffenderRecord): SearchKey {
 export async function openPublicSafetyStore(location: StoreLocation): Promise<PublicSafetyStore> {
   const database = await openDatabase<DpsDatabase>(location);
   const { db } = database;
-  await migrate(db);
+  // The legacy tables, then the change log and its triggers (issue 9).
+  const migrateAll = async () => {
+    await migrate(db);
+    await migrateOutbox(db, database.engine, PUBLIC_SAFETY_TRIGGERS);
+  };
+  await migrateAll();
 
   return {
     database,
-    migrate: () => migrate(db),
+    migrate: migrateAll,
     seed: (stories: OffenderStory[]) => seedStories(db, stories),
     async countPeople() {
       const row = await db.selectFrom('MNI_PERSON').select((eb) => eb.fn.countAll().as('N')).executeTakeFirstOrThrow();
