@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
+import { agencyEvents } from '../shared/events/agency.ts';
+import { erasedDockets, eraseDocket } from './store/changes.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CorrectionContext } from './resolvers.ts';
 import { openCorrectionStore, type CorrectionStore } from './store/index.ts';
@@ -14,6 +16,7 @@ export const subgraph: SubgraphModule<CorrectionStore, CorrectionContext> = {
   resolvers,
   openStore: openCorrectionStore,
   createContext: (store, base) => ({ ...base, store, loaders: createLoaders(store) }),
+  background: agencyEvents('correction', erasedDockets, eraseDocket),
 };
 export default subgraph;
 

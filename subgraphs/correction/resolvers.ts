@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../shared/cursor.ts';
 import type { BaseContext } from '../shared/module.ts';
 import type { CorrectionLoaders } from './loaders.ts';
 import type { CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
 import { feedResolver } from '../shared/outbox/resolvers.ts';
 import { erasedDockets } from './store/changes.ts';
 
@@ -40,9 +41,12 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
   // each field below is loader-backed. Answering null for a SID DOC never held would null
   // the whole entity in the gateway's merge; the lists are simply empty instead.
   Offender: {
-    __resolveReference: (ref: { sid: string }) => ({ sid: parseSid(ref.sid) }),
-    custody: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.custodyBySid.load(offender.sid),
-    sentences: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.sentencesBySid.load(offender.sid),
+    // The reference keeps erasedDockets, which custody and sentences @require (disclosure.ts).
+    __resolveReference: (ref: { sid: string } & DisclosureInput) => ({ ...ref, sid: parseSid(ref.sid) }),
+    custody: async (offender: { sid: string } & DisclosureInput, _: unknown, ctx: CorrectionContext) =>
+      disclosed(await ctx.loaders.custodyBySid.load(offender.sid), (stay) => stay.docketNumber, offender, ctx),
+    sentences: async (offender: { sid: string } & DisclosureInput, _: unknown, ctx: CorrectionContext) =>
+      disclosed(await ctx.loaders.sentencesBySid.load(offender.sid), (calc) => calc.docketNumber, offender, ctx),
     parole: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.paroleBySid.load(offender.sid),
   },
   CourtCase: {

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
+import { agencyEvents } from '../shared/events/agency.ts';
+import { erasedDockets } from './store/changes.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type JudicialContext } from './resolvers.ts';
 import { openJudicialStore, type JudicialStore } from './store/index.ts';
@@ -15,6 +17,7 @@ export const subgraph: SubgraphModule<JudicialStore, JudicialContext> = {
   resolvers,
   openStore: openJudicialStore,
   createContext: (store, base) => ({ ...base, store, loaders: createLoaders(store) }),
+  background: agencyEvents('judicial', erasedDockets),
 };
 export default subgraph;
 

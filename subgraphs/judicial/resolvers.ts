@@ -62,6 +62,7 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
 
   Offender: {
     __resolveReference: (ref: { sid: string }) => ({ sid: ref.sid }),
+    erasedDockets: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.erasedDocketsBySid.load(offender.sid),
     courtCases: async (offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) => {
       const first = parseFirst(args.first);
       const cases = await ctx.loaders.casesBySid.load(offender.sid);

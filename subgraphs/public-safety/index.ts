@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
+import { agencyEvents } from '../shared/events/agency.ts';
+import { erasedDockets, eraseDocket } from './store/changes.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type PublicSafetyContext } from './resolvers.ts';
 import { openPublicSafetyStore, type PublicSafetyStore } from './store/index.ts';
@@ -15,6 +17,7 @@ export const subgraph: SubgraphModule<PublicSafetyStore, PublicSafetyContext> = 
   resolvers,
   openStore: openPublicSafetyStore,
   createContext: (store, base) => ({ ...base, store, loaders: createLoaders(store) }),
+  background: agencyEvents('public-safety', erasedDockets, eraseDocket),
 };
 export default subgraph;
 

@@ -8,6 +8,7 @@ import type { BaseContext } from '../shared/module.ts';
 import type { PublicSafetyLoaders } from './loaders.ts';
 import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
+import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
 import { feedResolver } from '../shared/outbox/resolvers.ts';
 import { erasedDockets } from './store/changes.ts';
 
@@ -40,10 +41,15 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
     totalCount: (connection: { criteria: OffenderCriteria }, _args, ctx) => ctx.store.countOffenders(connection.criteria),
   },
   Offender: {
-    __resolveReference: (ref: { sid: string }, ctx: PublicSafetyContext) => ctx.loaders.offenderBySid.load(ref.sid),
+    // A reference keeps erasedDockets, which arrests @requires (shared/disclosure.ts).
+    __resolveReference: async (ref: { sid: string } & DisclosureInput, ctx: PublicSafetyContext) => {
+      const offender = await ctx.loaders.offenderBySid.load(ref.sid);
+      return offender && { ...offender, erasedDockets: ref.erasedDockets };
+    },
     aliases: (offender: OffenderRecord, _args, ctx) => ctx.loaders.aliasesBySid.load(offender.sid),
     scarsMarksTattoos: (offender: OffenderRecord, _args, ctx) => ctx.loaders.scarsMarksTattoosBySid.load(offender.sid),
-    arrests: (offender: OffenderRecord, _args, ctx) => ctx.loaders.arrestsBySid.load(offender.sid),
+    arrests: async (offender: OffenderRecord & DisclosureInput, _args, ctx) =>
+      disclosed(await ctx.loaders.arrestsBySid.load(offender.sid), (arrest) => arrest.docketNumber, offender, ctx),
     sexOffenderRegistration: (offender: OffenderRecord, _args, ctx) => ctx.loaders.registrationBySid.load(offender.sid),
   },
 };

@@ -28,7 +28,12 @@ export async function serve(module: SubgraphModule<any, any>, env: NodeJS.Proces
   const store = await module.openStore(storeLocation(module.name, env));
   const running = await startSubgraph(module, store, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
   logger.info({ url: running.url, store: store.database?.describe ?? 'none' }, `${module.name} subgraph listening`);
+  // Change relay and event consumers (issue 9), started once the server answers.
+  const background = module.background?.(store, env).catch((error) => {
+    logger.error({ err: error, subgraph: module.name }, 'background event work failed to start');
+    return undefined;
+  });
   // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
-  const stop = () => void running.stop().then(() => store.close()).finally(() => process.exit(0));
+  const stop = () => void Promise.resolve(background).then((work) => work?.stop()).then(() => running.stop()).then(() => store.close()).finally(() => process.exit(0));
   process.once('SIGTERM', stop).once('SIGINT', stop);
 }

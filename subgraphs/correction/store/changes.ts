@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { changed, type ChangeTrigger, type RowSql } from '../../shared/outbox/triggers.ts';
 import type { CorrectionDatabase } from './schema.ts';
+import type { EraseDocket } from '../../shared/events/erasure.ts';
 
 const inmateSid = (r: RowSql) => `(SELECT m.sid_no FROM omis_inmt_mstr m WHERE m.inmt_no = ${r.row('inmt_no')})`;
 const admissionKey = (r: RowSql) => `concat(${r.row('inmt_no')}, '-', ${r.row('adm_seq')})`;
@@ -35,3 +36,11 @@ export async function erasedDockets(db: Kysely<any>, dockets: string[]): Promise
     .execute();
   return new Set(rows.map((row) => row.dkt_no));
 }
+
+/** Applies a court erasure to OMIS and STC: the docket's incarcerations and time calculations (C.G.S. 54-142a). */
+export const eraseDocket: EraseDocket = async (trx, docket) => {
+  const typed = trx as unknown as Kysely<CorrectionDatabase>;
+  const admissions = await typed.updateTable('omis_adm').set({ erase_ind: 'Y' }).where('dkt_no', '=', docket).where('erase_ind', '=', 'N').executeTakeFirst();
+  const calculations = await typed.updateTable('stc_sent_calc').set({ erase_ind: 'Y' }).where('dkt_no', '=', docket).where('erase_ind', '=', 'N').executeTakeFirst();
+  return Number(admissions.numUpdatedRows) + Number(calculations.numUpdatedRows);
+};

@@ -58,3 +58,10 @@ export async function erasedDockets(db: Kysely<any>, dockets: string[]): Promise
     .where('erase_flg', '<>', NOT_ERASED).where('dkt_no', 'in', [...dockets.map(storedDocket), '-']).execute();
   return new Set(rows.map((row) => canonicalDocket(row.dkt_no)));
 }
+
+/** The dockets of each person that CCMS holds as erased (not to be disclosed): one statement per batch. */
+export async function erasedDocketsBySids(db: Kysely<any>, sids: readonly string[]): Promise<Array<{ sid: string; docketNumber: string }>> {
+  const rows = await (db as Kysely<JudicialDb>).selectFrom('ccms.crim_case').select(['sid_no', 'dkt_no'])
+    .where('erase_flg', '<>', NOT_ERASED).where('sid_no', 'in', [...sids]).orderBy('dkt_no').execute();
+  return rows.map((row) => ({ sid: row.sid_no, docketNumber: canonicalDocket(row.dkt_no) }));
+}

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { changed, type ChangeTrigger, type RowSql } from '../../shared/outbox/triggers.ts';
 import type { DpsDatabase } from './schema.ts';
+import type { EraseDocket } from '../../shared/events/erasure.ts';
 
 const arrestSid = (r: RowSql) => `(SELECT a.${r.col('SID')} FROM ${r.table('CCH_ARREST')} a WHERE a.${r.col('OTN')} = ${r.row('OTN')})`;
 const arrestDocket = (r: RowSql) => `(SELECT a.${r.col('DKT_NO')} FROM ${r.table('CCH_ARREST')} a WHERE a.${r.col('OTN')} = ${r.row('OTN')})`;
@@ -35,3 +36,10 @@ export async function erasedDockets(db: Kysely<any>, dockets: string[]): Promise
     .where('ERASED_IND', '=', 'Y').where('DKT_NO', 'in', [...dockets, '-']).execute();
   return new Set(rows.flatMap((row) => (row.DKT_NO ? [row.DKT_NO] : [])));
 }
+
+/** Applies a court erasure to CCH: the arrest cycles of the docket (C.G.S. 54-142a). */
+export const eraseDocket: EraseDocket = async (trx, docket) => {
+  const result = await (trx as unknown as Kysely<DpsDatabase>).updateTable('CCH_ARREST').set({ ERASED_IND: 'Y' })
+    .where('DKT_NO', '=', docket).where('ERASED_IND', '=', 'N').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+};

@@ -146,6 +146,7 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
       return arrests.map((arrest) => ({
         sid: arrest.SID,
         trackingNumber: arrest.OTN,
+        docketNumber: arrest.DKT_NO,
         date: fromCcyymmdd(arrest.ARR_DT) ?? '',
         arrestingAgencyOri: arrest.ARR_ORI,
         arrestingAgencyName: arrest.ARR_AGCY,

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { badInput } from '../errors.ts';
 import type { AgencyStore } from '../module.ts';
-import { readChanges } from './feed.ts';
+import { readChanges, type ChangePage } from './feed.ts';
 import { CHANGE_KINDS, type ChangeKind } from './kinds.ts';
 
 export const MAX_FEED_PAGE = 500;
@@ -19,19 +19,18 @@ export type ErasedAmong = (db: Kysely<any>, dockets: string[]) => Promise<Set<st
 /** The Query resolver of one agency's feed. */
 export function feedResolver(feed: string, erasedAmong: ErasedAmong) {
   return async (_: unknown, args: { after?: string | null; first?: number | null; kinds?: string[] | null }, ctx: { store: AgencyStore }) => {
-    const after = parseChangeCursor(args.after);
-    const first = parseFeedFirst(args.first);
     const kinds = (args.kinds ?? []) as ChangeKind[]; // the enum already refused unknown kinds
-    const db = ctx.store.database.db;
-    const page = await readChanges(db, feed, after, first, kinds);
-    const dockets = [...new Set(page.events.flatMap((e) => (e.kind !== 'ERASURE' && e.docketNumber ? [e.docketNumber] : [])))];
-    const erased = await erasedAmong(db, dockets);
-    return {
-      events: page.events.filter((e) => e.kind === 'ERASURE' || !e.docketNumber || !erased.has(e.docketNumber)),
-      endCursor: String(page.last),
-      hasMore: page.hasMore,
-    };
+    const page = await readFeedPage(ctx.store.database.db, feed, erasedAmong, parseChangeCursor(args.after), parseFeedFirst(args.first), kinds);
+    return { events: page.events, endCursor: String(page.last), hasMore: page.hasMore };
   };
+}
+
+/** One page as the feed (and the NATS relay) publishes it: erased records' events withheld. */
+export async function readFeedPage(db: Kysely<any>, feed: string, erasedAmong: ErasedAmong, after: number, first: number, kinds: readonly ChangeKind[] = []): Promise<ChangePage> {
+  const page = await readChanges(db, feed, after, first, kinds);
+  const dockets = [...new Set(page.events.flatMap((e) => (e.kind !== 'ERASURE' && e.docketNumber ? [e.docketNumber] : [])))];
+  const erased = await erasedAmong(db, dockets);
+  return { ...page, events: page.events.filter((e) => e.kind === 'ERASURE' || !e.docketNumber || !erased.has(e.docketNumber)) };
 }
 
 /** A feed cursor is the sequence number of the last event seen (0 or none: from the start). */

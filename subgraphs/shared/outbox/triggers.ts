@@ -36,11 +36,11 @@ export interface ChangeTrigger {
 
 export const CHANGE_LOG = 'obts_change_log';
 
-/** Column SQL quoted for the engine. */
-export function rowSql(engine: Engine): RowSql {
+/** Column SQL quoted for the engine; `row` names the changed row (NEW, or a transition table's alias). */
+export function rowSql(engine: Engine, row = 'NEW'): RowSql {
   const q = engine === 'mysql' ? (name: string) => `\`${name}\`` : (name: string) => `"${name}"`;
   return {
-    row: (column) => `NEW.${q(column)}`,
+    row: (column) => `${row}.${q(column)}`,
     old: (column) => `OLD.${q(column)}`,
     table: (name) => name.split('.').map(q).join('.'),
     col: q,
@@ -64,6 +64,17 @@ export function triggerDdl(engine: Engine, r: RowSql, t: ChangeTrigger): string[
   const event = t.on === 'insert' ? 'INSERT' : 'UPDATE';
   if (engine === 'mysql') {
     return [`CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON ${r.table(t.table)} FOR EACH ROW BEGIN IF ${when} THEN ${insert}; END IF; END`];
+  }
+  if (t.on === 'insert') {
+    const rows = rowSql(engine, 'obts_row');
+    // PostgreSQL: one statement-level trigger over the transition table, so a bulk insert
+    // of N rows writes its N events in one INSERT … SELECT instead of N trigger calls.
+    const select = `INSERT INTO ${CHANGE_LOG} (chg_ts, src_sys, chg_kind, rec_key, sid_no, dkt_no) SELECT ${now}, '${t.system}', '${t.kind}', ${t.key(rows)}, ${t.sid(rows)}, ${t.docket ? t.docket(rows) : 'NULL'} FROM obts_new AS obts_row WHERE ${t.when ? t.when(rows) : 'TRUE'}`;
+    return [
+      `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $obts$ BEGIN ${select}; RETURN NULL; END $obts$`,
+      `DROP TRIGGER IF EXISTS ${name} ON ${r.table(t.table)}`,
+      `CREATE TRIGGER ${name} AFTER INSERT ON ${r.table(t.table)} REFERENCING NEW TABLE AS obts_new FOR EACH STATEMENT EXECUTE FUNCTION ${name}()`,
+    ];
   }
   return [
     `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $obts$ BEGIN IF ${when} THEN ${insert}; END IF; RETURN NULL; END $obts$`,
