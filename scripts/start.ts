@@ -34,7 +34,7 @@ const children: ChildProcess[] = [];
 let stopping = false;
 let gateway: RunningGateway | undefined;
 for (const entry of SUBGRAPHS) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'subgraphs', entry.name, 'index.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], {
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OBTS_SERVICE: entry.name },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

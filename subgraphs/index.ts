@@ -6,6 +6,7 @@ import { subgraph as publicSafety } from './public-safety/index.ts';
 import { subgraph as judicial } from './judicial/index.ts';
 import { subgraph as correction } from './correction/index.ts';
 import { subgraph as tracking } from './tracking/index.ts';
+import { subgraph as notifications } from '../notifications/index.ts';
 import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
 
 
@@ -14,6 +15,7 @@ export const MODULES: Record<string, SubgraphModule<any, any>> = {
   judicial,
   correction,
   tracking,
+  notifications,
 };
 
 /** Opens every agency's store (each at its own location); tracking has none. */

@@ -9,6 +9,7 @@ import type { PublicSafetyLoaders } from './loaders.ts';
 import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
 import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
+import { badInput } from '../shared/errors.ts';
 import { feedResolver } from '../shared/outbox/resolvers.ts';
 import { erasedDockets } from './store/changes.ts';
 
@@ -20,6 +21,11 @@ export interface PublicSafetyContext extends BaseContext {
 export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
   Query: {
     publicSafetyChanges: feedResolver('public-safety', erasedDockets), // change feed, service identities only (issue 9)
+    publicSafetyKnownSids: async (_root, args: { sids: string[] }, ctx) => {
+      if (args.sids.length > 100) throw badInput(`sids has ${args.sids.length} entries; expected at most 100`, 'sids');
+      const wanted = args.sids.map((sid) => parseSid(sid, 'sids'));
+      return (await ctx.loaders.offenderBySid.loadMany(wanted)).flatMap((found, i) => (found && !(found instanceof Error) ? [wanted[i]] : []));
+    },
     offender: (_root, args: { sid: string }, ctx) => ctx.loaders.offenderBySid.load(parseSid(args.sid)),
     offenderByFbiNumber: async (_root, args: { fbiNumber: string }, ctx) => {
       const offender = await ctx.store.offenderByFbiNumber(parseFbiNumber(args.fbiNumber));

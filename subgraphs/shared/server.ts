@@ -72,6 +72,7 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
       res.status(503).json({ status: 'unavailable', subgraph: module.name });
     }
   });
+  module.routes?.(app, store); // e.g. the notifications stream (issue 9)
   app.use(
     '/graphql',
     // Only the gateway may ask (subgraphs/shared/trust.ts): refused before the body is read.
