@@ -28,6 +28,8 @@ export interface SubgraphEntry {
   sdl: string;
   /** The agency's source systems this subgraph answers for (named in errors and the schema reference). */
   systems: string[];
+  /** Its process entry, relative to the project root, when not subgraphs/<name>/index.ts. */
+  main?: string;
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +68,8 @@ export const AGENCY_SUBGRAPHS: AgencySubgraphEntry[] = [
 export const SUBGRAPHS: SubgraphEntry[] = [
   ...AGENCY_SUBGRAPHS,
   { name: 'tracking', agency: 'OBTS tracking (derived from every agency)', urlSetting: 'TRACKING_URL', portSetting: 'TRACKING_PORT', defaultPort: 4004, sdl: 'subgraphs/tracking/schema.graphql', systems: ['status', 'timeline'] },
+  // Issue 9: subscriptions and deliveries; its own small store (no offender data) and process.
+  { name: 'notifications', agency: 'OBTS notifications (subscriptions and deliveries)', urlSetting: 'NOTIFICATIONS_URL', portSetting: 'NOTIFICATIONS_PORT', defaultPort: 4005, databaseSetting: 'NOTIFICATIONS_DATABASE_URL', sdl: 'notifications/schema.graphql', systems: ['notifications'], main: 'notifications/index.ts' },
 ];
 
 /** The URL the gateway uses for a subgraph: its setting, or loopback on its default port. */

@@ -129,7 +129,7 @@ try {
     processes.push(supervise({
       name: `subgraph ${entry.name}`,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT, 'subgraphs', entry.name, 'index.ts')],
+      args: ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))],
       spawnOptions: { env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OBTS_SERVICE: entry.name }, stdio: ['ignore', 'inherit', 'inherit'] },
       log: complain,
     }));

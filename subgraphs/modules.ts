@@ -5,10 +5,12 @@ import { subgraph as module0 } from './public-safety/index.ts';
 import { subgraph as module1 } from './judicial/index.ts';
 import { subgraph as module2 } from './correction/index.ts';
 import { subgraph as module3 } from './tracking/index.ts';
+import { subgraph as module4 } from '../notifications/index.ts';
 
 export const REGISTERED_MODULES: Record<string, SubgraphModule<any, any>> = {
   'public-safety': module0,
   'judicial': module1,
   'correction': module2,
   'tracking': module3,
+  'notifications': module4,
 };

@@ -168,8 +168,9 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
         assert.ok(body.data.searchOffenders.edges.every((e: any) => e.node.trackingStatus && e.node.timeline.edges.length <= 20));
       }
       // public-safety: search, arrests and their charges, registrations; judicial: cases, their
-      // counts, warrants, orders, probation; correction: custody, movements, parole.
-      const expected = { 'public-safety': 4, judicial: 5, correction: 3 };
+      // counts, warrants, orders, probation, and the erased dockets the disclosure guard
+      // checks (issue 9); correction: custody, movements, parole.
+      const expected = { 'public-safety': 4, judicial: 6, correction: 3 };
       for (const count of counts) assert.deepEqual(count, expected);
     });
 

@@ -22,13 +22,15 @@ export const PERMISSIONS = {
   'parole:read': 'Parole supervision cases',
   'parole:case-notes': "Parole officers' case notes",
   'audit:read': 'the OBTS audit log (who viewed whom)',
+  'events:read': 'agency change feeds (identifiers only), for OBTS services: never a human role',
+  'notifications:subscribe': 'subscribe to change notifications (delivered only for systems the role may see)',
   // new-subgraph: permissions above this line (a new one is granted to no role until ROLES lists it)
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 // Private: shared grants, so each role below reads as "base plus what differs".
-const HISTORY: Permission[] = ['mni:read', 'cch:read', 'ccms:read', 'cib:read', 'prawn:read', 'por:read', 'pcms:read', 'omis:read', 'stc:read', 'parole:read', 'sor:read'];
+const HISTORY: Permission[] = ['mni:read', 'cch:read', 'ccms:read', 'cib:read', 'prawn:read', 'por:read', 'pcms:read', 'omis:read', 'stc:read', 'parole:read', 'sor:read', 'notifications:subscribe'];
 
 /** Role → what it grants. A role not listed here is refused (403) at the door. */
 export const ROLES: Record<string, { description: string; permissions: Permission[] }> = {
@@ -58,7 +60,7 @@ export const ROLES: Record<string, { description: string; permissions: Permissio
   },
   'victim-services': {
     description: 'Office of Victim Services advocate (release dates, protective orders)',
-    permissions: ['mni:read', 'ccms:read', 'por:read', 'por:protected-person', 'omis:read', 'stc:read'],
+    permissions: ['mni:read', 'ccms:read', 'por:read', 'por:protected-person', 'omis:read', 'stc:read', 'notifications:subscribe'],
   },
   analyst: {
     description: 'criminal justice analyst: histories, no protected details',
@@ -71,6 +73,12 @@ export const ROLES: Record<string, { description: string; permissions: Permissio
   auditor: {
     description: 'CJIS auditor: reads the audit log, no offender data',
     permissions: ['audit:read'],
+  },
+  // Issue 9: the identity of OBTS's own services (relays, erasure propagation,
+  // notifications) reading the agencies' change feeds; it opens no offender field.
+  'event-consumer': {
+    description: 'OBTS service reading agency change feeds (not for people)',
+    permissions: ['events:read'],
   },
 };
 

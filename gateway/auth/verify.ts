@@ -81,7 +81,7 @@ function checkClaims(payload: JWTPayload, purposeHeader: string | undefined): Au
   }
   if (purpose === undefined || purpose === '') return refuse('no-purpose', `No purpose code; expected header ${PURPOSE_HEADER} or token claim "purpose", one of ${Object.keys(PURPOSE_CODES).join(', ')} (C: criminal justice)`);
   if (!isPurposeCode(purpose)) return refuse('invalid-purpose', `Purpose code "${purpose}" is not valid; expected one of ${Object.keys(PURPOSE_CODES).join(', ')} (C: criminal justice)`);
-  return { ok: true, identity: { userId: payload.sub!, ori: claims.ori, roles, permissions: permissionsFor(roles), purpose } };
+  return { ok: true, identity: { userId: payload.sub!, ori: claims.ori, roles, permissions: permissionsFor(roles), purpose, certifiedUntil: new Date(payload.cert_exp * 1000).toISOString() } };
 }
 
 // Private: jose's verification failures → a 401 a user can act on.

@@ -6,6 +6,8 @@ import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
 import { requestDissemination } from '../shared/dissemination.ts';
 import { convictionOnlyLoaders } from './dissemination.ts';
+import { agencyEvents } from '../shared/events/agency.ts';
+import { erasedDockets, eraseDocket } from './store/changes.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type CorrectionContext } from './resolvers.ts';
 import { openCorrectionStore, type CorrectionStore } from './store/index.ts';
@@ -21,6 +23,7 @@ export const subgraph: SubgraphModule<CorrectionStore, CorrectionContext> = {
     const loaders = createLoaders(store);
     return { ...base, store, dissemination, loaders: dissemination === 'conviction-only' ? convictionOnlyLoaders(loaders) : loaders };
   },
+  background: agencyEvents('correction', erasedDockets, eraseDocket),
 };
 export default subgraph;
 

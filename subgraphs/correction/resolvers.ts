@@ -10,6 +10,9 @@ import type { CorrectionLoaders } from './loaders.ts';
 import { isSentencedStay } from './dissemination.ts';
 import { GraphQLError } from 'graphql';
 import type { CaseNoteRecord, CorrectionStore, IncarcerationRecord, ParoleCaseRecord, ReleaseKey } from './store/index.ts';
+import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 /** What the text of a sensitive parole case note needs on top of "parole:case-notes". */
 export const SENSITIVE_NOTE_PERMISSION = 'por:protected-person';
@@ -28,6 +31,7 @@ type Range = { from: string; to: string };
 
 export const resolvers: GraphQLResolverMap<CorrectionContext> = {
   Query: {
+    correctionChanges: feedResolver('correction', erasedDockets), // change feed, service identities only (issue 9)
     inmate: (_: unknown, args: { inmateNumber: string }, ctx: CorrectionContext) =>
       ctx.loaders.incarcerationByInmate.load(parseInmateNumber(args.inmateNumber)),
     releases: async (_: unknown, args: { from: string; to: string; first?: number | null; after?: string | null }, ctx: CorrectionContext) => {
@@ -51,9 +55,12 @@ export const resolvers: GraphQLResolverMap<CorrectionContext> = {
   // each field below is loader-backed. Answering null for a SID DOC never held would null
   // the whole entity in the gateway's merge; the lists are simply empty instead.
   Offender: {
-    __resolveReference: (ref: { sid: string }) => ({ sid: parseSid(ref.sid) }),
-    custody: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.custodyBySid.load(offender.sid),
-    sentences: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.sentencesBySid.load(offender.sid),
+    // The reference keeps erasedDockets, which custody and sentences @require (disclosure.ts).
+    __resolveReference: (ref: { sid: string } & DisclosureInput) => ({ ...ref, sid: parseSid(ref.sid) }),
+    custody: async (offender: { sid: string } & DisclosureInput, _: unknown, ctx: CorrectionContext) =>
+      disclosed(await ctx.loaders.custodyBySid.load(offender.sid), (stay) => stay.docketNumber, offender, ctx),
+    sentences: async (offender: { sid: string } & DisclosureInput, _: unknown, ctx: CorrectionContext) =>
+      disclosed(await ctx.loaders.sentencesBySid.load(offender.sid), (calc) => calc.docketNumber, offender, ctx),
     parole: (offender: { sid: string }, _: unknown, ctx: CorrectionContext) => ctx.loaders.paroleBySid.load(offender.sid),
   },
   CourtCase: {

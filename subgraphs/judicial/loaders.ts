@@ -5,6 +5,7 @@
 // so a record erased or changed in the source system is never served stale.
 import DataLoader from 'dataloader';
 import { manyByKey, oneByKey } from '../shared/batch.ts';
+import { erasedDocketsBySids } from './store/changes.ts';
 import type {
   CourtCaseRecord,
   CourtChargeRecord,
@@ -40,6 +41,8 @@ export interface JudicialLoaders {
   infractionsBySid: DataLoader<string, InfractionRecord[]>;
   /** A person's probation cases, newest first. */
   probationBySid: DataLoader<string, ProbationRecord[]>;
+  /** A person's erased dockets (the disclosure guard, shared/disclosure.ts). */
+  erasedDocketsBySid: DataLoader<string, string[]>;
 }
 
 /** Fresh loaders over `store` for one request. */
@@ -65,5 +68,7 @@ export function createLoaders(store: JudicialStore): JudicialLoaders {
       async (numbers) => manyByKey(numbers, await store.protectedPersonsByOrders(numbers), (p) => p.orderNumber), options),
     infractionsBySid: new DataLoader(async (sids) => manyByKey(sids, await store.infractionsBySids(sids), (t) => t.sid), options),
     probationBySid: new DataLoader(async (sids) => manyByKey(sids, await store.probationBySids(sids), (p) => p.sid), options),
+    erasedDocketsBySid: new DataLoader(async (sids) =>
+      manyByKey(sids, await erasedDocketsBySids(store.database.db, sids), (d) => d.sid).map((list) => list.map((d) => d.docketNumber)), options),
   };
 }

@@ -11,6 +11,8 @@ import type { JudicialLoaders } from './loaders.ts';
 import type { CourtCaseRecord, JudicialStore, ProtectiveOrderRecord, WarrantFilter, WarrantKey } from './store/index.ts';
 import { statisticsQueries } from './statistics.ts';
 import { docketOrNull, parseCourtCode, parseOrderNumber, parseWarrantNumber, todayInConnecticut } from './inputs.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 /** What every Judicial resolver receives. */
 export interface JudicialContext extends BaseContext {
@@ -40,6 +42,7 @@ const reference = (record: { sid: string }) => ({ sid: record.sid });
 export const resolvers: GraphQLResolverMap<JudicialContext> = {
   Query: {
     ...statisticsQueries,
+    judicialChanges: feedResolver('judicial', erasedDockets), // change feed, service identities only (issue 9)
     courtCase: (_: unknown, args: { docketNumber: string }, ctx: JudicialContext) =>
       ctx.loaders.caseByDocket.load(parseDocket(args.docketNumber)),
     warrant: (_: unknown, args: { warrantNumber: string }, ctx: JudicialContext) =>
@@ -66,6 +69,7 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
 
   Offender: {
     __resolveReference: (ref: { sid: string }) => ({ sid: ref.sid }),
+    erasedDockets: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.erasedDocketsBySid.load(offender.sid),
     courtCases: async (offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) => {
       const first = parseFirst(args.first);
       const cases = await ctx.loaders.casesBySid.load(offender.sid);

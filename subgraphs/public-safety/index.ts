@@ -7,6 +7,8 @@ import type { SubgraphModule } from '../shared/module.ts';
 import { isEntry, serve } from '../shared/main.ts';
 import { requestDissemination } from '../shared/dissemination.ts';
 import { convictionOnlyLoaders } from './dissemination.ts';
+import { agencyEvents } from '../shared/events/agency.ts';
+import { erasedDockets, eraseDocket } from './store/changes.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers, type PublicSafetyContext } from './resolvers.ts';
 import { openPublicSafetyStore, type PublicSafetyStore } from './store/index.ts';
@@ -22,6 +24,7 @@ export const subgraph: SubgraphModule<PublicSafetyStore, PublicSafetyContext> = 
     const loaders = createLoaders(store);
     return { ...base, store, dissemination, loaders: dissemination === 'conviction-only' ? convictionOnlyLoaders(loaders) : loaders };
   },
+  background: agencyEvents('public-safety', erasedDockets, eraseDocket),
 };
 export default subgraph;
 

@@ -10,6 +10,10 @@ import type { Dissemination } from '../shared/dissemination.ts';
 import type { PublicSafetyLoaders } from './loaders.ts';
 import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './search.ts';
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
+import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
+import { badInput } from '../shared/errors.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 export interface PublicSafetyContext extends BaseContext {
   store: PublicSafetyStore;
@@ -20,6 +24,12 @@ export interface PublicSafetyContext extends BaseContext {
 
 export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
   Query: {
+    publicSafetyChanges: feedResolver('public-safety', erasedDockets), // change feed, service identities only (issue 9)
+    publicSafetyKnownSids: async (_root, args: { sids: string[] }, ctx) => {
+      if (args.sids.length > 100) throw badInput(`sids has ${args.sids.length} entries; expected at most 100`, 'sids');
+      const wanted = args.sids.map((sid) => parseSid(sid, 'sids'));
+      return (await ctx.loaders.offenderBySid.loadMany(wanted)).flatMap((found, i) => (found && !(found instanceof Error) ? [wanted[i]] : []));
+    },
     offender: (_root, args: { sid: string }, ctx) => ctx.loaders.offenderBySid.load(parseSid(args.sid)),
     offenderByFbiNumber: async (_root, args: { fbiNumber: string }, ctx) => {
       const offender = await ctx.store.offenderByFbiNumber(parseFbiNumber(args.fbiNumber));
@@ -51,10 +61,15 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
     totalCount: (connection: { criteria: OffenderCriteria }, _args, ctx) => ctx.store.countOffenders(connection.criteria),
   },
   Offender: {
-    __resolveReference: (ref: { sid: string }, ctx: PublicSafetyContext) => ctx.loaders.offenderBySid.load(ref.sid),
+    // A reference keeps erasedDockets, which arrests @requires (shared/disclosure.ts).
+    __resolveReference: async (ref: { sid: string } & DisclosureInput, ctx: PublicSafetyContext) => {
+      const offender = await ctx.loaders.offenderBySid.load(ref.sid);
+      return offender && { ...offender, erasedDockets: ref.erasedDockets };
+    },
     aliases: (offender: OffenderRecord, _args, ctx) => ctx.loaders.aliasesBySid.load(offender.sid),
     scarsMarksTattoos: (offender: OffenderRecord, _args, ctx) => ctx.loaders.scarsMarksTattoosBySid.load(offender.sid),
-    arrests: (offender: OffenderRecord, _args, ctx) => ctx.loaders.arrestsBySid.load(offender.sid),
+    arrests: async (offender: OffenderRecord & DisclosureInput, _args, ctx) =>
+      disclosed(await ctx.loaders.arrestsBySid.load(offender.sid), (arrest) => arrest.docketNumber, offender, ctx),
     sexOffenderRegistration: (offender: OffenderRecord, _args, ctx) => ctx.loaders.registrationBySid.load(offender.sid),
   },
 };

@@ -35,4 +35,6 @@ export interface Identity {
   purpose: PurposeCode;
   /** The gateway's request id, the same in every log and audit record of the request. */
   requestId: string;
+  /** Until when the user's CJIS certification runs (ISO 8601): the notifications service stops deliveries after it. */
+  certifiedUntil?: string;
 }

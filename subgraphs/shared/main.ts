@@ -33,8 +33,15 @@ export async function serve(module: SubgraphModule<any, any>, env: NodeJS.Proces
   const slot = openWithRetry(module, storeLocation(module.name, env), { agency: `${module.name} (${entry.agency})`, setting: entry.databaseSetting });
   const running = await startSubgraph(module, slot, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
   logger.info({ url: running.url }, `${module.name} subgraph listening`);
-  void slot.opened.then((store) => logger.info({ store: store.database?.describe ?? 'none' }, `${module.name} store open`), () => {});
+  // Change relay and event consumers (issue 9), started once the store is open.
+  const background = slot.opened.then((store) => {
+    logger.info({ store: store.database?.describe ?? 'none' }, `${module.name} store open`);
+    return module.background?.(store, env);
+  }).catch((error) => {
+    logger.error({ err: error, subgraph: module.name }, 'background event work failed to start');
+    return undefined;
+  });
   // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
-  const stop = () => void running.stop().then(() => slot.close()).finally(() => process.exit(0));
+  const stop = () => void background.then((work) => work?.stop()).then(() => running.stop()).then(() => slot.close()).finally(() => process.exit(0));
   process.once('SIGTERM', stop).once('SIGINT', stop);
 }

@@ -52,4 +52,8 @@ export interface SubgraphModule<Store extends StoreHandle = AgencyStore, Context
   openStore(location: StoreLocation): Promise<Store>;
   /** Builds the per-request context: fresh DataLoaders for every request. */
   createContext(store: Store, base: BaseContext): Context;
+  /** Extra HTTP routes beside /graphql (the notifications stream). */
+  routes?(app: import('express').Express, store: Store): void;
+  /** Work the subgraph's own process runs beside its server (change relay, event consumers: issue 9). */
+  background?(store: Store, env?: NodeJS.ProcessEnv): Promise<{ stop(): Promise<void> }>;
 }

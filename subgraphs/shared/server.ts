@@ -86,6 +86,12 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
       res.status(503).json({ status: 'unavailable', subgraph: module.name, reason: `the ${module.name} store did not answer a ping within ${READY_TIMEOUT_MS} ms or failed` });
     }
   });
+  // Routes of the subgraph's own (e.g. the notifications stream, issue 9), once its store is open.
+  if (module.routes) {
+    const open = slot.current();
+    if (open) module.routes(app, open);
+    else void slot.opened.then((store) => module.routes!(app, store), () => undefined);
+  }
   app.use(
     '/graphql',
     // Only the gateway may ask (subgraphs/shared/trust.ts): refused before the body is read.

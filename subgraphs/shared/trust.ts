@@ -36,7 +36,7 @@ export async function loadGatewayKey(file: string): Promise<SigningKey> {
 
 /** Gateway side: a fresh token for one call to `subgraph` on behalf of `identity`. */
 export function signSubgraphToken(key: SigningKey, identity: Identity, subgraph: string): Promise<string> {
-  return new SignJWT({ ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId })
+  return new SignJWT({ ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId, ...(identity.certifiedUntil ? { cert: identity.certifiedUntil } : {}) })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(GATEWAY_ISSUER)
     .setAudience(subgraph)
@@ -92,7 +92,7 @@ export function createTrustVerifier(source: TrustSource, audience: string): (aut
       if (!replays.firstUse(payload.jti!)) return refuse('replayed', 'gateway token already used; each subgraph call needs a fresh one');
       const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
       if (typeof payload.ori !== 'string' || !isPurposeCode(payload.purpose) || typeof payload.rid !== 'string') return refuse('invalid-claims', 'gateway token lacks ori, purpose or request id');
-      return { ok: true, identity: { userId: payload.sub!, ori: payload.ori, roles: strings(payload.roles), permissions: strings(payload.perms), purpose: payload.purpose, requestId: payload.rid } };
+      return { ok: true, identity: { userId: payload.sub!, ori: payload.ori, roles: strings(payload.roles), permissions: strings(payload.perms), purpose: payload.purpose, requestId: payload.rid, ...(typeof payload.cert === 'string' ? { certifiedUntil: payload.cert } : {}) } };
     } catch (error) {
       if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return refuse('wrong-audience', `gateway token is for another subgraph, not ${audience}`);
       if (error instanceof errors.JWTExpired) return refuse('token-expired', 'gateway token expired');

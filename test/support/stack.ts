@@ -24,6 +24,8 @@ export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
   stores: Record<string, AgencyStore>;
+  /** What backs the subgraphs without an agency store (tracking, notifications), by name. */
+  handles: Record<string, any>;
   /** The stack's data folder (development keys, audit log). */
   dataDir: string;
   /** Headers of the default test user (every role that sees offender data, purpose C). */
@@ -78,7 +80,11 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const dataDir = options.env?.OBTS_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'obts-stack-'));
   const gatewayKey = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: dataDir, ...options.env }));
   // Tracking has no store: its module hands out a handle that is always ready.
-  for (const entry of SUBGRAPHS) subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name] ?? await MODULES[entry.name].openStore({}), { port: 0, trust: { jwks: gatewayKey.publicJwks } });
+  const handles: Record<string, any> = {};
+  for (const entry of SUBGRAPHS) {
+    if (!stores[entry.name]) handles[entry.name] = await MODULES[entry.name].openStore({});
+    subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name] ?? handles[entry.name], { port: 0, trust: { jwks: gatewayKey.publicJwks } });
+  }
   const devKey = await loadDevKey(dataDir);
   const token = (claims: Partial<DevTokenClaims> = {}) => issueDevToken(devKey, { ...DEFAULT_USER, ...claims });
   const authHeaders = { authorization: `Bearer ${await token()}`, 'x-obts-purpose': 'C' };
@@ -90,7 +96,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   };
   const gateway = await startGateway(config, options.supergraphSdl);
   return {
-    gateway, subgraphs, stores, dataDir, authHeaders, token,
+    gateway, subgraphs, stores, handles, dataDir, authHeaders, token,
     async query(query, variables, headers = {}) {
       const sent: Record<string, string> = { 'content-type': 'application/json', ...authHeaders, ...headers };
       if (sent.authorization === '') delete sent.authorization;
@@ -105,6 +111,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
       await gateway.stop();
       for (const running of Object.values(subgraphs)) await running.stop();
       for (const store of Object.values(stores)) await store.close();
+      for (const handle of Object.values(handles)) await handle.close();
       if (!options.env?.OBTS_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -9,6 +9,8 @@ import * as q from './queries.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type CorrectionDatabase } from './schema.ts';
 import { seedStories } from './seed.ts';
 import { custodyPopulationCounts, paroleCaseloadCounts, type CustodyPopulationCount, type ParoleCaseloadCount } from './statistics.ts';
+import { migrateOutbox } from '../../shared/outbox/table.ts';
+import { CORRECTION_TRIGGERS } from './changes.ts';
 
 export type {
   CaseNoteRecord, FacilityRecord, IncarcerationRecord, MovementRecord, ParoleCaseRecord, ReleaseKey, TimeCalculationRecord,
@@ -41,7 +43,11 @@ export async function openCorrectionStore(location: StoreLocation): Promise<Corr
   const { db } = database;
   const store: CorrectionStore = {
     database,
-    migrate: () => migrate(db),
+    // The legacy tables, then the change log and its triggers (issue 9).
+    migrate: async () => {
+      await migrate(db);
+      await migrateOutbox(db, database.engine, CORRECTION_TRIGGERS);
+    },
     seed: (stories: OffenderStory[]) => seedStories(db, stories),
     async countPeople() {
       const row = await db.selectFrom('omis_inmt_mstr').select((eb) => eb.fn.count<number>('sid_no').distinct().as('n')).executeTakeFirstOrThrow();

@@ -9,6 +9,8 @@ import type { OffenderStory } from '../../../seed/story.ts';
 import type { JudicialDb } from './tables.ts';
 import { migrateJudicial, TABLES_CHILD_FIRST } from './schema.ts';
 import { seedJudicial } from './seed.ts';
+import { migrateOutbox } from '../../shared/outbox/table.ts';
+import { JUDICIAL_TRIGGERS } from './changes.ts';
 import { casesByDockets, casesBySids, chargesByDockets } from './cases.ts';
 import { countWarrants, searchWarrants, warrantsByNumbers, warrantsBySids, type WarrantFilter, type WarrantKey } from './warrants.ts';
 import { ordersByNumbers, ordersBySids, protectedPersonsByOrders } from './orders.ts';
@@ -51,10 +53,15 @@ export async function openJudicialStore(location: StoreLocation): Promise<Judici
     throw new Error('the Judicial store runs on PostgreSQL or PGlite; JUDICIAL_DATABASE_URL must be postgres://…');
   }
   const { db } = database;
-  await migrateJudicial(db);
+  // The legacy tables, then the change log and its triggers (issue 9).
+  const migrate = async () => {
+    await migrateJudicial(db);
+    await migrateOutbox(db, database.engine, JUDICIAL_TRIGGERS);
+  };
+  await migrate();
   return {
     database,
-    migrate: () => migrateJudicial(db),
+    migrate,
     seed: (stories: OffenderStory[]) => seedJudicial(db, stories),
     countPeople: async () => {
       const row = await db.selectFrom('ccms.dfndnt').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -9,6 +9,9 @@ import type { AgencyStore } from '../../shared/module.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type DpsDatabase, type MniPersonTable } from './schema.ts';
 import { seedStories } from './seed.ts';
 import { countQuery, hasName, namePage, personPage } from './search.ts';
+import { migrateOutbox } from '../../shared/outbox/table.ts';
+import { PUBLIC_SAFETY_TRIGGERS } from './changes.ts';
+import { soundex } from './phonetic.ts';
 import {
   fromCcyymmdd, fromCchDisposition, fromDb2Timestamp, fromIndicator, fromNcicHeight, fromSorStatus,
   type ArrestChargeRecord, type ArrestRecord, type OffenderRecord, type PersonNameRecord, type RegistrationRecord,
@@ -80,11 +83,16 @@ export function searchKeyOf(offender: OffenderRecord): SearchKey {
 export async function openPublicSafetyStore(location: StoreLocation): Promise<PublicSafetyStore> {
   const database = await openDatabase<DpsDatabase>(location);
   const { db } = database;
-  await migrate(db, database.engine);
+  // The legacy tables, then the change log and its triggers (issue 9).
+  const migrateAll = async () => {
+    await migrate(db, database.engine);
+    await migrateOutbox(db, database.engine, PUBLIC_SAFETY_TRIGGERS);
+  };
+  await migrateAll();
 
   return {
     database,
-    migrate: () => migrate(db, database.engine),
+    migrate: migrateAll,
     seed: (stories: OffenderStory[]) => seedStories(db, stories),
     async countPeople() {
       const row = await db.selectFrom('MNI_PERSON').select((eb) => eb.fn.countAll().as('N')).executeTakeFirstOrThrow();
@@ -144,6 +152,7 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
       return arrests.map((arrest) => ({
         sid: arrest.SID,
         trackingNumber: arrest.OTN,
+        docketNumber: arrest.DKT_NO,
         date: fromCcyymmdd(arrest.ARR_DT) ?? '',
         arrestingAgencyOri: arrest.ARR_ORI,
         arrestingAgencyName: arrest.ARR_AGCY,

@@ -40,6 +40,8 @@ export interface ArrestChargeRecord {
 
 export interface ArrestRecord {
   trackingNumber: string;
+  /** The court docket the arrest went to (canonical), when known: the disclosure guard checks it. */
+  docketNumber: string | null;
   date: string;
   arrestingAgencyOri: string;
   arrestingAgencyName: string;

@@ -1,0 +1,37 @@
+// The notifications service's settings (environment variables, loopback defaults).
+import { serviceTokenSource, type TokenSource } from '../subgraphs/shared/events/service-token.ts';
+import { webhookSettings, type WebhookSettings } from './webhook.ts';
+
+export interface NotificationSettings {
+  /** The gateway, for reading the agencies' feeds (embedded default) and checking SIDs. */
+  gatewayUrl: string;
+  /** The service identity's bearer token (role event-consumer). */
+  token: TokenSource;
+  /** NATS_URL: read the agencies' JetStream streams instead of their feeds. */
+  natsUrl?: string;
+  webhook: WebhookSettings;
+  /** The address clients reach this service's stream at (NOTIFICATIONS_PUBLIC_URL). */
+  publicUrl: string;
+}
+
+export function notificationSettings(env: NodeJS.ProcessEnv = process.env): NotificationSettings {
+  return {
+    gatewayUrl: env.OBTS_GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? 4000}/graphql`,
+    token: serviceTokenSource('notifications', env),
+    natsUrl: env.NATS_URL || undefined,
+    webhook: webhookSettings(env),
+    publicUrl: env.NOTIFICATIONS_PUBLIC_URL ?? `http://127.0.0.1:${env.NOTIFICATIONS_PORT ?? 4005}`,
+  };
+}
+
+/** Asks the gateway (as the service) which SIDs MNI knows. */
+export async function knownSids(settings: NotificationSettings, sids: string[]): Promise<string[]> {
+  const response = await fetch(settings.gatewayUrl, {
+    method: 'POST', signal: AbortSignal.timeout(10_000),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await settings.token()}`, 'x-obts-purpose': 'C' },
+    body: JSON.stringify({ query: 'query KnownSids($sids: [ID!]!) { publicSafetyKnownSids(sids: $sids) }', variables: { sids } }),
+  });
+  const body = await response.json() as { data?: { publicSafetyKnownSids?: string[] } };
+  if (!body.data?.publicSafetyKnownSids) throw new Error(`SID check answered ${response.status}`);
+  return body.data.publicSafetyKnownSids;
+}

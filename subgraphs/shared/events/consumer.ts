@@ -1,0 +1,109 @@
+// A consumer of one agency's change feed, at least once: either from the agency's
+// JetStream stream (NATS_URL set: a durable pull consumer, acknowledged after the effect)
+// or, in the embedded default, by paging the agency's feed field through the gateway
+// (cursor kept by the consumer). Either way an event may arrive twice, so `handle` must be
+// idempotent by (feed, sequence); the stores record applied pairs in the same transaction
+// as the effect (erasure.ts, notifications/).
+import type { NatsConnection } from 'nats';
+import { logger } from '../log.ts';
+import type { ChangeEvent, ChangeKind } from '../outbox/kinds.ts';
+import type { FeedCursor } from './cursor.ts';
+import { connectNats, ensureConsumer, ensureStream, streamName, subjectOf } from './nats.ts';
+import type { TokenSource } from './service-token.ts';
+
+export type FeedSource =
+  | { kind: 'gateway'; url: string; token: TokenSource; cursor: FeedCursor }
+  | { kind: 'nats'; url: string };
+
+export interface FeedConsumerOptions {
+  /** Durable name (JetStream) and cursor owner, e.g. "public-safety-erasure". */
+  name: string;
+  feed: string;
+  /** Only these kinds; all when omitted (JetStream filters one kind or all). */
+  kind?: ChangeKind;
+  source: FeedSource;
+  handle(event: ChangeEvent): Promise<void>;
+  /** Pause when the feed is idle (gateway source). */
+  idleMs?: number;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+/** The GraphQL field of an agency's feed: public-safety → publicSafetyChanges. */
+export function feedField(feed: string): string {
+  return `${feed.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())}Changes`;
+}
+
+export async function startFeedConsumer(options: FeedConsumerOptions): Promise<RunningConsumer> {
+  return options.source.kind === 'nats' ? natsConsumer(options, options.source.url) : gatewayConsumer(options, options.source);
+}
+
+// Private: pages the feed through the gateway; the cursor moves only after the page's effects.
+function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSource, { kind: 'gateway' }>): RunningConsumer {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const field = feedField(options.feed);
+  const query = `query FeedPage($after: String, $kinds: [ChangeKind!]) { ${field}(after: $after, first: 500, kinds: $kinds) { events { feed sequence time system kind key sid docketNumber } endCursor hasMore } }`;
+  const loop = (async () => {
+    let after = await source.cursor.load();
+    while (!stopped) {
+      let more = false;
+      try {
+        const response = await fetch(source.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await source.token()}`, 'x-obts-purpose': 'C' },
+          body: JSON.stringify({ query, operationName: 'FeedPage', variables: { after: String(after), kinds: options.kind ? [options.kind] : null } }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        const body = await response.json() as { data?: Record<string, { events: ChangeEvent[]; endCursor: string; hasMore: boolean } | null>; errors?: Array<{ message: string }> };
+        const page = body.data?.[field];
+        if (!page) throw new Error(`feed ${options.feed} answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+        for (const event of page.events) await options.handle(event);
+        const next = Number(page.endCursor);
+        if (next > after) await source.cursor.save(next);
+        after = Math.max(after, next);
+        more = page.hasMore;
+      } catch (error) {
+        if (!stopped) logger.warn({ err: error, consumer: options.name }, 'feed read failed; retrying');
+      }
+      if (!more && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, options.idleMs ?? 200); });
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+// Private: a durable JetStream consumer; a message is acknowledged after its effect, so a
+// consumer stopped mid-stream gets the unacknowledged ones again (and applies them once).
+async function natsConsumer(options: FeedConsumerOptions, url: string): Promise<RunningConsumer> {
+  const nc: NatsConnection = await connectNats(url, options.name);
+  await ensureStream(nc, options.feed);
+  await ensureConsumer(nc, options.feed, options.name, subjectOf(options.feed, options.kind ?? '>'));
+  const consumer = await nc.jetstream().consumers.get(streamName(options.feed), options.name);
+  const messages = await consumer.consume({ max_messages: 256 });
+  const loop = (async () => {
+    for await (const message of messages) {
+      try {
+        await options.handle(message.json<ChangeEvent>());
+        message.ack();
+      } catch (error) {
+        logger.warn({ err: error, consumer: options.name }, 'event not applied; it will be redelivered');
+        message.nak(1000);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      await messages.close();
+      await loop;
+      await nc.drain();
+    },
+  };
+}
