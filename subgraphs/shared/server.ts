@@ -15,6 +15,7 @@ import type { Identity } from './identity.ts';
 import { logger } from './log.ts';
 import { createTrustVerifier, trustFromEnv, type TrustSource } from './trust.ts';
 import { enforceFieldPermissions } from './permissions.ts';
+import { readSyntheticMarker } from './synthetic.ts';
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -70,6 +71,16 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
     } catch (error) {
       logger.warn({ err: error, subgraph: module.name }, 'store not ready');
       res.status(503).json({ status: 'unavailable', subgraph: module.name });
+    }
+  });
+  // Whether the store holds the seeder's generated people (synthetic.ts); no offender data.
+  app.get('/synthetic', async (_req, res) => {
+    try {
+      const marker = 'database' in store ? await readSyntheticMarker(store as any) : null;
+      res.json({ subgraph: module.name, store: 'database' in store, synthetic: Boolean(marker), marker });
+    } catch (error) {
+      logger.warn({ err: error, subgraph: module.name }, 'synthetic marker not readable');
+      res.status(503).json({ subgraph: module.name, store: true, synthetic: false, marker: null });
     }
   });
   app.use(
