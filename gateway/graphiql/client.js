@@ -30,10 +30,17 @@
     session.removeItem(ROLE);
   }
   function resetPage() {
-    // Everything this page stored in this browser: GraphiQL's tabs, history and headers, the token, the role.
+    // Everything this page stored in this browser: GraphiQL's tabs, history and headers, the
+    // token, the role. Cleared again once the page has reloaded (?reset), after GraphiQL's
+    // last writes on the way out.
     window.localStorage.clear();
     window.sessionStorage.clear();
-    window.location.replace(window.location.pathname);
+    window.location.replace(window.location.pathname + '?reset');
+  }
+  if (new URLSearchParams(window.location.search).has('reset')) {
+    window.localStorage.clear();
+    window.sessionStorage.clear();
+    window.history.replaceState(null, '', window.location.pathname);
   }
 
   // A fresh browser: GraphiQL takes the first tab's query but not its variables, so the

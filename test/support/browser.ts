@@ -11,8 +11,9 @@ import { chromium, type Browser } from 'playwright-core';
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 // Quiet, loopback-only flags for both builds: no first-run, sync, updates or QUIC.
 const COMMON_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// Flags of @sparticuz/chromium's serverless defaults that would weaken the page under test.
-const REFUSED_NPM_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+// Flags of @sparticuz/chromium's serverless defaults left out: two would weaken the page under
+// test; with --single-process (and its --no-zygote) closing one browser context ends the browser.
+const REFUSED_NPM_ARGS = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', '--no-zygote']);
 
 export interface LaunchedBrowser {
   browser: Browser;
