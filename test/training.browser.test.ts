@@ -73,6 +73,17 @@ describe('Training a class in a real browser', function () {
     assert.match(result, /"sid": "000100007"/);
     assert.match(result, /"synthetic": true/);
     await page.screenshot({ path: path.join(SHOTS, 'training-parole.png') });
+    // The docs pane names each field's agency, source system and permission.
+    await page.locator('button[aria-label="Show Documentation Explorer"]').click();
+    await page.locator('.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click();
+    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^courtCase$/ }).first().click();
+    await page.waitForSelector('text=Permission: ccms:read');
+    assert.match(await page.locator('.graphiql-doc-explorer-content').innerText(), /Source: Judicial Branch \(judicial subgraph\); system CCMS\. Permission: ccms:read — CCMS court cases/);
+    await page.screenshot({ path: path.join(SHOTS, 'training-docs.png') });
+    // The Explorer builds queries by clicking: it lists the root fields.
+    await page.locator('button[aria-label="Show GraphiQL Explorer"], button[aria-label="Show Explorer"]').first().click();
+    await page.waitForSelector('.graphiql-explorer-root, .doc-explorer-contents');
+    assert.match(await page.locator('.graphiql-plugin').innerText(), /searchOffenders/);
     // The role picker switches to the other class role: the same lesson now has denials.
     await page.locator('#obts-role').selectOption('victim-services');
     assert.equal(await field(page, 'roles'), 'victim-services');

@@ -64,7 +64,7 @@ describe('Training mode and class tokens', function () {
     assert.equal(development.body.extensions?.obtsTraining, undefined);
     // The page hands no token out in training mode (docker-compose runs this mode on a public port).
     const page = await (await fetch(training.gateway.url.replace(/\/graphql$/, '/graphiql'))).text();
-    assert.match(page, /"defaultToken":null/);
+    assert.match(page, /"defaultAuthorization":null/);
     assert.match(page, /"synthetic":true/);
   });
 

@@ -23,7 +23,7 @@
     return String(text || '').trim().replace(/^bearer\s+/i, '');
   }
   function storedToken() {
-    return session.getItem(TOKEN) || config.defaultToken || '';
+    return session.getItem(TOKEN) || bareToken(config.defaultAuthorization);
   }
   function saveToken(token) {
     session.setItem(TOKEN, token);

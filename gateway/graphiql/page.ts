@@ -52,8 +52,8 @@ export interface PageConfig {
   mode: string;
   endpoint: string;
   signInPath: string | null;
-  /** Development only: a token for the developer at this machine. */
-  defaultToken: string | null;
+  /** Development only: "Bearer <token>" for the developer at this machine. */
+  defaultAuthorization: string | null;
   /** True when every agency store carries the seeder's synthetic marker. */
   synthetic: boolean;
   purposeHeader: string;
@@ -100,7 +100,7 @@ export function mountGraphiql(app: express.Express, config: GatewayConfig, lesso
     try {
       res.type('html').send(graphiqlPage({
         mode: config.mode, endpoint: '/graphql', signInPath: training ? '/graphiql/sign-in' : null,
-        defaultToken: training ? null : await developmentToken(config), synthetic: await synthetic(),
+        defaultAuthorization: training ? null : await developmentAuthorization(config), synthetic: await synthetic(),
         purposeHeader: PURPOSE_HEADER, roleHeader: TRAINING_ROLE_HEADER, tabs, lessons: lessonTabs, lessonProblems: lessons.problems,
       }));
     } catch (error) {
@@ -128,9 +128,9 @@ export function mountGraphiql(app: express.Express, config: GatewayConfig, lesso
 // Private: development mode's page carries a fresh 8-hour token for the developer at this
 // machine (never in training or production: see mountGraphiql and config.ts); with a real
 // identity provider the user pastes their own.
-async function developmentToken(config: GatewayConfig): Promise<string | null> {
+async function developmentAuthorization(config: GatewayConfig): Promise<string | null> {
   if (config.auth.jwksUrl || config.auth.jwksFile || config.mode !== 'development') return null;
-  return issueDevToken(await loadDevKey(config.dataDir), {
+  return 'Bearer ' + await issueDevToken(await loadDevKey(config.dataDir), {
     user: 'graphiql-developer', ori: 'CT0000000', roles: ['trainer'], purpose: 'C',
     certifiedUntil: new Date(Date.now() + 24 * 3600_000), issuer: config.auth.issuer, audience: config.auth.audience,
   });
