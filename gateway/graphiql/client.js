@@ -99,12 +99,12 @@
       parts.push(h('span', { key: 'bad', className: 'error' }, 'The token in use cannot be read; paste another or reset'));
     }
     parts.push(h('span', { key: 'spacer', className: 'spacer' }));
-    if (pasteState[0]) {
-      parts.push(h(PasteToken, { key: 'paste', onDone: function () { pasteState[1](false); } }));
-    } else {
-      parts.push(h('button', { key: 'pastebtn', id: 'obts-paste', onClick: function () { pasteState[1](true); } }, 'Paste a token'));
-    }
-    parts.push(h('button', { key: 'reset', id: 'obts-reset', title: 'Clear tabs, history, headers and token stored by this page in this browser', onClick: resetPage }, 'Reset this PC'));
+    // The buttons stay together at the right end, wrapping as one.
+    parts.push(h('span', { key: 'actions', className: 'actions' },
+      pasteState[0]
+        ? h(PasteToken, { onDone: function () { pasteState[1](false); } })
+        : h('button', { id: 'obts-paste', onClick: function () { pasteState[1](true); } }, 'Paste a token'),
+      h('button', { id: 'obts-reset', title: 'Clear tabs, history, headers and token stored by this page in this browser', onClick: resetPage }, 'Reset this PC')));
     return h('div', { id: 'banner' }, parts);
   }
 
