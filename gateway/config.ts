@@ -9,7 +9,11 @@ import type { MetricsSettings } from './metrics-listener.ts';
 import { overloadSettings, type OverloadSettings } from './limits/settings.ts';
 import path from 'node:path';
 
-/** development: GraphiQL and introspection on; training: the same, for trainers; production: off. */
+/**
+ * development: GraphiQL (with a development token) and introspection on; training: GraphiQL
+ * for a class, only on synthetic stores, sign-in by class code (gateway/graphiql/,
+ * training/); production: neither, and class tokens refused in both other modes.
+ */
 export type Mode = 'development' | 'training' | 'production';
 
 export interface GatewayConfig {

@@ -21,13 +21,15 @@ import { formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
-import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
+import { mountGraphiql } from './graphiql/page.ts';
+import { cachedSyntheticCheck, requireSyntheticStores, syntheticNoticePlugin } from './graphiql/training-mode.ts';
+import { describeProvenance } from './graphiql/provenance.ts';
+import { loadLessons } from '../training/lessons.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
 import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
-import { issueDevToken, loadDevKey } from './auth/dev-key.ts';
-import { PURPOSE_HEADER, type Refusal } from './auth/verify.ts';
+import { type Refusal } from './auth/verify.ts';
 import { GATEWAY_JWKS_PATH, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
@@ -149,15 +151,21 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const openUi = config.mode !== 'production';
+  // Training mode runs only on stores the seeder marked synthetic (gateway/graphiql/training-mode.ts).
+  const training = config.mode === 'training';
+  if (training) await requireSyntheticStores(config.subgraphUrls);
   const audit = await openAuditStore(config.audit);
   const limits = queryLimits(config.limits);
-  const supergraph = supergraphSdl !== undefined ? fixedSupergraph(supergraphSdl) : fileSupergraph(config.supergraph.file, config.supergraph.pollMs);
+  // In training mode each loaded supergraph gets provenance in its descriptions (the docs pane).
+  const prepare = training ? describeProvenance : (sdl: string) => sdl;
+  const supergraph = supergraphSdl !== undefined ? fixedSupergraph(prepare(supergraphSdl)) : fileSupergraph(config.supergraph.file, config.supergraph.pollMs, prepare);
   const gatewayKey = await loadGatewayKey(config.gatewayKeyFile);
   const metrics = createMetrics();
   supergraphMetrics(metrics.registry, supergraph);
   const permissions = swappablePermissions(supergraph);
   let draining = false;
   const server = new ApolloServer<GatewayContext>({
+    // In training mode the docs pane tells each field's agency, system and permission.
     gateway: createGateway(config, gatewayKey, supergraph, metrics),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
@@ -168,7 +176,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, permissions, auditPlugin(audit)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, permissions, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
@@ -199,15 +207,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     });
   });
   if (openUi) {
-    app.use('/graphiql/assets', graphiqlAssets());
-    app.get('/graphiql', async (_req, res, next) => {
-      try {
-        res.type('html').send(graphiqlPage('/graphql', config.mode, await graphiqlHeaders(config)));
-      } catch (error) {
-        next(error);
-      }
-    });
-    app.get('/', (_req, res) => res.redirect('/graphiql'));
+    // Lesson files that do not parse or validate are named (file:line) and left out.
+    const lessons = loadLessons(supergraph.current().sdl);
+    for (const problem of lessons.problems) logger.warn(`lesson left out: ${problem}`);
+    mountGraphiql(app, config, lessons, cachedSyntheticCheck(config.subgraphUrls));
   }
   app.use(
     '/graphql',
@@ -289,20 +292,6 @@ function assignRequestId(req: express.Request, res: express.Response, next: expr
   locals.clientRequestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : null;
   res.setHeader('x-obts-request-id', locals.requestId);
   next();
-}
-
-// Private: GraphiQL's header editor. With the development key (never in production: see
-// config.ts) the page carries a fresh 8-hour trainer token, so trainers can start at once;
-// with a real identity provider it shows where the user's own token goes.
-async function graphiqlHeaders(config: GatewayConfig): Promise<Record<string, string>> {
-  const usesDevKey = !config.auth.jwksUrl && !config.auth.jwksFile && config.mode !== 'production';
-  const token = usesDevKey
-    ? await issueDevToken(await loadDevKey(config.dataDir), {
-      user: 'graphiql-trainer', ori: 'CT0000000', roles: ['trainer'], purpose: 'C',
-      certifiedUntil: new Date(Date.now() + 24 * 3600_000), issuer: config.auth.issuer, audience: config.auth.audience,
-    })
-    : '<paste your token here>';
-  return { Authorization: `Bearer ${token}`, [PURPOSE_HEADER]: 'C' };
 }
 
 // Private: a body that is not JSON, or too large, gets a GraphQL-shaped 4xx, never a stack trace.

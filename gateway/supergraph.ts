@@ -59,10 +59,11 @@ export function sha256(text: string): string {
 
 /**
  * A supergraph read from `file` and, when `pollMs` > 0, watched: every `pollMs` the file's
- * stat is compared, and a changed file is loaded as described above.
+ * stat is compared, and a changed file is loaded as described above. `prepare` rewrites
+ * each SDL read before it is served (training mode adds provenance to descriptions).
  */
-export function fileSupergraph(file: string, pollMs: number): SupergraphSource {
-  return createSource(() => readFileSync(file, 'utf8'), file, pollMs);
+export function fileSupergraph(file: string, pollMs: number, prepare: (sdl: string) => string = (sdl) => sdl): SupergraphSource {
+  return createSource(() => prepare(readFileSync(file, 'utf8')), file, pollMs);
 }
 
 /** A fixed supergraph (tests, or a caller that passes the SDL itself): never reloads. */

@@ -2,6 +2,7 @@
 // store's share of the work (for the seed figures in the README).
 import type { AgencyStore } from '../subgraphs/shared/module.ts';
 import { generateStories } from './generate.ts';
+import { writeSyntheticMarker } from '../subgraphs/shared/synthetic.ts';
 
 export interface SeedOptions {
   offenders: number;
@@ -25,5 +26,7 @@ export async function seedStores(stores: Record<string, AgencyStore>, options: S
     }
     options.onProgress?.(Math.min(start + batchSize, options.offenders), options.offenders);
   }
+  // Each store now holds generated people only: say so (training mode requires the marker).
+  for (const store of Object.values(stores)) await writeSyntheticMarker(store, { seed: options.seed, offenders: await store.countPeople() });
   return spent;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { calculateJwkThumbprint, errors, exportJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { loadOrCreateKeyFile, readKeyFile, signingKey, SIGNING_ALG, type KeyFile } from '../../subgraphs/shared/keys.ts';
 import type { PurposeCode } from '../../subgraphs/shared/identity.ts';
+import type { ClassClaim } from './class-token.ts';
 
 export const DEV_KID_PREFIX = 'obts-dev-';
 export const DEV_ISSUER = 'obts-development-idp';
@@ -35,9 +36,11 @@ export interface DevTokenClaims {
   audience?: string;
   /** Issue time; tests back-date it to make expired tokens. */
   issuedAt?: Date;
+  /** Set on class tokens (training/): the class, its trainer and roles. */
+  training?: ClassClaim;
 }
 
-/** Signs a user token with the development key. */
+/** Signs a user token with the development key (or another key file of the same shape: tests). */
 export async function issueDevToken(keys: KeyFile, claims: DevTokenClaims): Promise<string> {
   const key = await signingKey(keys);
   const issuedAt = Math.floor((claims.issuedAt ?? new Date()).getTime() / 1000);
@@ -46,6 +49,7 @@ export async function issueDevToken(keys: KeyFile, claims: DevTokenClaims): Prom
     roles: claims.roles,
     cert_exp: Math.floor(claims.certifiedUntil.getTime() / 1000),
     ...(claims.purpose ? { purpose: claims.purpose } : {}),
+    ...(claims.training ? { training: claims.training } : {}),
   })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
     .setSubject(claims.user)

@@ -5,6 +5,7 @@
 import type express from 'express';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 import { PURPOSE_HEADER, type Authenticator, type Refusal } from './verify.ts';
+import { TRAINING_ROLE_HEADER } from './class-token.ts';
 
 /** What the gateway keeps about a request between middleware and GraphQL (res.locals). */
 export interface RequestLocals {
@@ -27,7 +28,8 @@ export function requireIdentity(
   return async (req, res, next) => {
     try {
       const purpose = req.headers[PURPOSE_HEADER];
-      const result = await authenticate(req.headers.authorization, typeof purpose === 'string' ? purpose : undefined);
+      const role = req.headers[TRAINING_ROLE_HEADER];
+      const result = await authenticate(req.headers.authorization, typeof purpose === 'string' ? purpose : undefined, typeof role === 'string' ? role : undefined);
       const locals = res.locals as RequestLocals;
       if (result.ok) {
         locals.identity = { ...result.identity, requestId: locals.requestId };

@@ -10,6 +10,7 @@ import type { AuthSettings, Mode } from '../config.ts';
 import { loadDevKey, refuseDevelopmentKeys, withoutDevelopmentKeys } from './dev-key.ts';
 import { isRole, permissionsFor, ROLES } from './policy.ts';
 import { CLOCK_TOLERANCE_SECONDS, insaneClaims } from './sanity.ts';
+import { checkClassToken, expiredClassToken } from './class-token.ts';
 
 /** Header a client may use to state the request's purpose (else the token's `purpose`). */
 export const PURPOSE_HEADER = 'x-obts-purpose';
@@ -28,7 +29,7 @@ export interface Refusal {
 
 export type AuthResult = { ok: true; identity: Omit<Identity, 'requestId'> } | { ok: false; refusal: Refusal };
 
-export type Authenticator = (authorization: string | undefined, purposeHeader: string | undefined) => Promise<AuthResult>;
+export type Authenticator = (authorization: string | undefined, purposeHeader: string | undefined, trainingRoleHeader?: string) => Promise<AuthResult>;
 
 const ORI = /^[A-Z]{2}[0-9A-Z]{7}$/;
 const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
@@ -36,7 +37,7 @@ const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
 /** Builds the token checker from the settings (loads the key set once). */
 export async function createAuthenticator(settings: AuthSettings, mode: Mode, dataDir: string): Promise<Authenticator> {
   const keySet = await keySetFor(settings, mode, dataDir);
-  return async (authorization, purposeHeader) => {
+  return async (authorization, purposeHeader, trainingRoleHeader) => {
     // The auth scheme is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" are Bearer.
     const match = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization?.trim() ?? '');
     if (!authorization) return unauthenticated('no-token', 'No Authorization header; expected "Authorization: Bearer <JWT>" (for development, issue one with `npm run token`)');
@@ -49,7 +50,10 @@ export async function createAuthenticator(settings: AuthSettings, mode: Mode, da
     }
     const insane = insaneClaims(payload, settings);
     if (insane) return unauthenticated(insane.reason, insane.message);
-    return checkClaims(payload, purposeHeader);
+    // Class tokens (training/): training mode only; a trainee may act as another class role.
+    const classCheck = checkClassToken(payload, mode, trainingRoleHeader);
+    if (!classCheck.ok) return classCheck;
+    return checkClaims(payload, purposeHeader, classCheck.roles);
   };
 }
 
@@ -66,8 +70,8 @@ async function keySetFor(settings: AuthSettings, mode: Mode, dataDir: string): P
 }
 
 // Private: a valid token's claims → the identity, or a 403 that names the missing grant.
-function checkClaims(payload: JWTPayload, purposeHeader: string | undefined): AuthResult {
-  const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+function checkClaims(payload: JWTPayload, purposeHeader: string | undefined, actingRoles?: string[]): AuthResult {
+  const roles = actingRoles ?? (Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : []);
   const purpose = purposeHeader ?? (payload.purpose as string | undefined);
   const claims = { userId: payload.sub, ori: typeof payload.ori === 'string' ? payload.ori : undefined, roles, purpose };
   const refuse = (reason: string, message: string): AuthResult => ({ ok: false, refusal: { status: 403, code: 'FORBIDDEN', reason, message, claims } });
@@ -90,7 +94,7 @@ function tokenError(error: unknown, settings: AuthSettings): AuthResult {
   if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
     return { ok: false, refusal: { status: 503, code: 'SERVICE_UNAVAILABLE', reason: 'identity-provider-unavailable', message: 'The identity provider\'s keys could not be fetched, so the token cannot be checked; try again shortly' } };
   }
-  if (error instanceof errors.JWTExpired) return unauthenticated('token-expired', `Token expired at ${new Date(Number(error.payload.exp) * 1000).toISOString()}; sign in again for a new one`);
+  if (error instanceof errors.JWTExpired) return expiredClassToken(error.payload) ?? unauthenticated('token-expired', `Token expired at ${new Date(Number(error.payload.exp) * 1000).toISOString()}; sign in again for a new one`);
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return unauthenticated('wrong-issuer', `Token issuer is not trusted; expected "${settings.issuer}"`);
     if (error.claim === 'aud') return unauthenticated('wrong-audience', `Token is not meant for OBTS; expected audience "${settings.audience}"`);

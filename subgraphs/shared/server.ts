@@ -20,6 +20,7 @@ import { withDeadline } from './pools.ts';
 
 /** Longest a readiness probe waits for the store's answer (ms): /ready never hangs. */
 const READY_TIMEOUT_MS = Number(process.env.SUBGRAPH_READY_TIMEOUT_MS ?? 2000);
+import { readSyntheticMarker } from './synthetic.ts';
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -92,6 +93,21 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
     if (open) module.routes(app, open);
     else void slot.opened.then((store) => module.routes!(app, store), () => undefined);
   }
+  // Whether the store holds the seeder's generated people (synthetic.ts); no offender data.
+  app.get('/synthetic', async (_req, res) => {
+    const store = slot.current();
+    if (!store) {
+      res.status(503).json({ subgraph: module.name, store: true, synthetic: false, marker: null, reason: slot.problem() });
+      return;
+    }
+    try {
+      const marker = 'database' in store ? await readSyntheticMarker(store as any) : null;
+      res.json({ subgraph: module.name, store: 'database' in store, synthetic: Boolean(marker), marker });
+    } catch (error) {
+      logger.warn({ err: error, subgraph: module.name }, 'synthetic marker not readable');
+      res.status(503).json({ subgraph: module.name, store: true, synthetic: false, marker: null });
+    }
+  });
   app.use(
     '/graphql',
     // Only the gateway may ask (subgraphs/shared/trust.ts): refused before the body is read.

@@ -17,6 +17,7 @@ import { AGENCY_SUBGRAPHS, SUBGRAPHS, type AgencySubgraphEntry } from '../../sch
 import { freshMysqlDatabase, freshPostgresDatabase } from './databases.ts';
 import { issueDevToken, loadDevKey, type DevTokenClaims } from '../../gateway/auth/dev-key.ts';
 import { gatewayKeyFile, loadGatewayKey } from '../../subgraphs/shared/trust.ts';
+import { writeSyntheticMarker } from '../../subgraphs/shared/synthetic.ts';
 
 export type Engines = 'embedded' | 'servers';
 
@@ -58,6 +59,8 @@ export interface StackOptions {
   supergraphSdl?: string;
   /** Fills the stores instead of writing `stories` in one go (the benchmark seeds in batches). */
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
+  /** Leave the stores without the seeder's synthetic marker (tests of training mode's refusal). */
+  unmarked?: boolean;
 }
 
 /** The default test user: every role that sees offender data, certified for a year. */
@@ -76,6 +79,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   }
   if (options.populate) await options.populate(stores);
   else for (const store of Object.values(stores)) await store.seed(stories);
+  if (!options.unmarked) for (const store of Object.values(stores)) await writeSyntheticMarker(store, { seed: 0, offenders: stories.length, generator: 'test/support/stack.ts' });
   // The gateway and the subgraphs share the gateway's signing key (subgraphs/shared/trust.ts).
   const dataDir = options.env?.OBTS_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'obts-stack-'));
   const gatewayKey = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: dataDir, ...options.env }));
