@@ -52,6 +52,7 @@ await Promise.all(SUBGRAPHS.map((entry) => waitReady(entry.name, subgraphUrl(ent
 gateway = await startGateway(config);
 console.log(`\nOBTS gateway: ${gateway.url}`);
 if (config.mode !== 'production') console.log(`GraphiQL:     http://${config.host}:${gateway.port}/graphiql`);
+console.log(`Metrics:      ${gateway.metricsUrl} (its own listener: METRICS_HOST, METRICS_PORT)`);
 console.log('Ctrl-C stops everything.');
 
 async function shutdown(code: number): Promise<void> {
