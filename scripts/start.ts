@@ -147,6 +147,7 @@ try {
   gateway = await startGateway(config);
   say(`\nOBTS gateway: ${gateway.url}`);
   if (config.mode !== 'production') say(`GraphiQL:     http://${config.host}:${gateway.port}/graphiql`);
+  say(`Metrics:      ${gateway.metricsUrl} (its own listener: METRICS_HOST, METRICS_PORT)`);
   say('Ctrl-C stops everything.');
 } catch (error) {
   await fail([(error as Error).message.split('\n')[0]]);

@@ -15,7 +15,7 @@ export const PERMISSIONS = {
   'cib:read': 'CIB infractions',
   'prawn:read': 'PRAWN re-arrest warrants',
   'por:read': 'POR protective orders: type, status, dates, conditions',
-  'por:protected-person': 'protected-person details: POR names, dates of birth, relationships; parole case notes that name a victim',
+  'por:protected-person': 'POR protected-person details: names, dates of birth, relationships (and the text of parole case notes that name a victim)',
   'pcms:read': 'PCMS probation cases and violations',
   'omis:read': 'OMIS incarcerations, facilities and movements',
   'stc:read': 'STC sentence and time calculations (release dates)',

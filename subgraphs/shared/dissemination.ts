@@ -17,7 +17,8 @@ import type { Identity, PurposeCode } from './identity.ts';
 export type Dissemination = 'criminal-justice' | 'conviction-only';
 
 /** Each purpose code and what it receives, with why (SECURITY.md explains each one). */
-export const DISSEMINATION_BY_PURPOSE: Record<PurposeCode, { receives: Dissemination; why: string }> = {
+// Partial on purpose: a purpose code added to identity.ts without a line here is conviction-only.
+export const DISSEMINATION_BY_PURPOSE: Partial<Record<PurposeCode, { receives: Dissemination; why: string }>> = {
   C: { receives: 'criminal-justice', why: 'administration of criminal justice: investigation, prosecution, adjudication, custody, supervision' },
   D: { receives: 'criminal-justice', why: 'domestic violence and stalking: a criminal justice agency or court acting on a protective order' },
   E: { receives: 'conviction-only', why: 'other authorized employment or licensing check (non-criminal-justice, 54-142k(b))' },
