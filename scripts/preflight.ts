@@ -45,6 +45,9 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${entry.portSetting}="${raw}" is not a port; expected a whole number from 1 to 65535`);
     else ports.push({ setting: entry.portSetting, host: subgraphHost, port });
   }
+  // The metrics listener (gateway/metrics-listener.ts): its own port, 9464 unless set.
+  const metricsPort = env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? 9464 : Number(env.METRICS_PORT);
+  if (Number.isInteger(metricsPort) && metricsPort >= 1 && metricsPort <= 65535) ports.push({ setting: 'METRICS_PORT', host: env.METRICS_HOST || '127.0.0.1', port: metricsPort });
   if (!Number.isInteger(input.gatewayPort) || input.gatewayPort < 1 || input.gatewayPort > 65535) {
     problems.push(`GATEWAY_PORT="${input.gatewayPort}" is not a port; expected a whole number from 1 to 65535`);
     ports.shift();

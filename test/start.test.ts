@@ -51,11 +51,11 @@ describe('npm start', function () {
 
   before(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'obts-start-'));
-    ports = await freePorts(SUBGRAPHS.length + 1);
+    ports = await freePorts(SUBGRAPHS.length + 2);
     gatewayPort = ports[0];
     env = {
       ...process.env, APOLLO_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'warn', OBTS_DATA_DIR: dataDir, OBTS_SEED_OFFENDERS: '30',
-      GATEWAY_PORT: String(gatewayPort), ...Object.fromEntries(SUBGRAPHS.map((entry, i) => [entry.portSetting, String(ports[i + 1])])),
+      GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(ports[SUBGRAPHS.length + 1]), ...Object.fromEntries(SUBGRAPHS.map((entry, i) => [entry.portSetting, String(ports[i + 1])])),
     };
     for (const entry of SUBGRAPHS) delete env[entry.databaseSetting ?? ''];
   });

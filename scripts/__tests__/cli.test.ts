@@ -154,7 +154,7 @@ describe('scripts: preflight of npm start', () => {
     const port = (taken.address() as net.AddressInfo).port;
     try {
       const report = await preflight({
-        env: { PUBLIC_SAFETY_PORT: '70000', JUDICIAL_PORT: String(port), CORRECTION_PORT: '45123', TRACKING_PORT: '45123' },
+        env: { METRICS_PORT: '45125', PUBLIC_SAFETY_PORT: '70000', JUDICIAL_PORT: String(port), CORRECTION_PORT: '45123', TRACKING_PORT: '45123' },
         gatewayHost: '127.0.0.1', gatewayPort: 45124, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') },
       });
       assert.deepEqual(report.problems, [
@@ -170,7 +170,7 @@ describe('scripts: preflight of npm start', () => {
   it('names a folder it cannot write', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
-    const report = await preflight({ env: { PUBLIC_SAFETY_PORT: '45131', JUDICIAL_PORT: '45132', CORRECTION_PORT: '45133', TRACKING_PORT: '45134' }, gatewayHost: '127.0.0.1', gatewayPort: 45135, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
+    const report = await preflight({ env: { METRICS_PORT: '45136', PUBLIC_SAFETY_PORT: '45131', JUDICIAL_PORT: '45132', CORRECTION_PORT: '45133', TRACKING_PORT: '45134' }, gatewayHost: '127.0.0.1', gatewayPort: 45135, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
     assert.equal(report.problems.length, 1);
     assert.match(report.problems[0], /^OBTS_DATA_DIR: cannot write .*a-file\/data \(ENOTDIR\); expected a folder this user can write$/);
   });
@@ -192,7 +192,7 @@ describe('scripts: preflight of npm start', () => {
     await new Promise((resolve) => closed.close(resolve));
     assert.deepEqual(await databaseProblem(`postgres://postgres@127.0.0.1:${port}/x`), { kind: 'unreachable', message: `does not answer at 127.0.0.1:${port} (ECONNREFUSED)` });
     const report = await preflight({
-      env: { PUBLIC_SAFETY_PORT: '45141', JUDICIAL_PORT: '45142', CORRECTION_PORT: '45143', TRACKING_PORT: '45144', JUDICIAL_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x` },
+      env: { METRICS_PORT: '45146', PUBLIC_SAFETY_PORT: '45141', JUDICIAL_PORT: '45142', CORRECTION_PORT: '45143', TRACKING_PORT: '45144', JUDICIAL_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x` },
       gatewayHost: '127.0.0.1', gatewayPort: 45145, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') },
     });
     assert.deepEqual(report.problems, []);
