@@ -78,7 +78,7 @@ describe('npm start', function () {
       assert.match(output.stdout, new RegExp(`OBTS gateway: http://127\\.0\\.0\\.1:${gatewayPort}/graphql`), output.stderr);
       const ready = await fetch(`http://127.0.0.1:${gatewayPort}/ready`);
       assert.equal(ready.status, 200);
-      subgraphPids = childrenOf(child.pid!).filter((pid) => commandLine(pid).includes('/subgraphs/'));
+      subgraphPids = childrenOf(child.pid!).filter((pid) => commandLine(pid).includes('index.ts'));
       assert.equal(subgraphPids.length, SUBGRAPHS.length, 'one process per subgraph');
 
       // kill -9 one subgraph: the supervisor starts it again and the system answers.
@@ -94,7 +94,7 @@ describe('npm start', function () {
         }
       });
       assert.match(output.stderr, /start: subgraph judicial exited \(signal SIGKILL\); restarting in 1 s/);
-      subgraphPids = childrenOf(child.pid!).filter((pid) => commandLine(pid).includes('/subgraphs/'));
+      subgraphPids = childrenOf(child.pid!).filter((pid) => commandLine(pid).includes('index.ts'));
       assert.ok(existsSync(path.join(dataDir, 'obts.lock')), 'the run lock is held while it runs');
     } finally {
       child.kill('SIGINT');
