@@ -139,7 +139,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
   const rateLimit = createRateLimiter(config.ratePerMinute);
-  const refusals = refusalRecorder(audit);
+  const refusals = refusalRecorder(audit, config.audit.refusalsPerMinute);
   httpServer.on('clientError', auditClientErrors(refusals));
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => refusals.record(req, res, refusal);
 
