@@ -393,7 +393,7 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     const byHash = await send({ variables: { l: 'SMITH' }, extensions }, 'apq-hash-only');
     assert.equal(byHash.errors, undefined, JSON.stringify(byHash.errors));
     const record = (await byClientId('apq-hash-only'))!;
-    assert.deepEqual([record.operationName, record.documentHash, record.outcome], ['Persisted', hash, 'ok']);
+    assert.deepEqual([record.operationName, record.documentHash, record.persistedDocument, record.outcome], ['Persisted', hash, query, 'ok']);
   });
 
   it('audits a research and statistics run (purpose R) as one aggregate, out of who-viewed; disclosures of nonconviction information are listed per person', async () => {
