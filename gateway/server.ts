@@ -184,7 +184,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
   const rateLimit = shared.rate;
   const admission = createAdmission(config.overload.admission, shared.users);
-  const refusals = refusalRecorder(audit);
+  const refusals = refusalRecorder(audit, config.audit.refusalsPerMinute);
   httpServer.on('clientError', auditClientErrors(refusals));
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => refusals.record(req, res, refusal);
 

@@ -384,6 +384,18 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     }, { gatewayId: true, client: 'bounded-1', hash: createHash('sha256').update(canonicalJson(variables)).digest('hex'), truncated: true, storedLength: 512 + '…[2000 characters]'.length, keys: 51 });
   });
 
+  it('records the document and hash of a persisted query sent by its hash alone', async () => {
+    const query = 'query Persisted($l: String) { searchOffenders(lastName: $l, first: 1) { totalCount } }';
+    const hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
+    const send = (body: unknown, id: string) => fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stack.authHeaders, 'x-request-id': id }, body: JSON.stringify(body) }).then((response) => response.json() as Promise<any>);
+    await send({ query, variables: { l: 'SMITH' }, extensions }, 'apq-register');
+    const byHash = await send({ variables: { l: 'SMITH' }, extensions }, 'apq-hash-only');
+    assert.equal(byHash.errors, undefined, JSON.stringify(byHash.errors));
+    const record = (await byClientId('apq-hash-only'))!;
+    assert.deepEqual([record.operationName, record.documentHash, record.persistedDocument, record.outcome], ['Persisted', hash, query, 'ok']);
+  });
+
   it('audits a research and statistics run (purpose R) as one aggregate, out of who-viewed; disclosures of nonconviction information are listed per person', async () => {
     const last = stories[3].person.name.last;
     const run = await stack.query('query Study($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid } } } }', { l: last }, { 'x-obts-purpose': 'R', 'x-request-id': 'study-1' });

@@ -48,7 +48,12 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
 
   // Private, holding the lock: the open handle and the current head; torn bytes set aside.
   const resync = async (): Promise<TornTail | null> => {
-    const current = await stat(file);
+    // A log removed under us is started again (verify then names what went missing with it).
+    const current = await stat(file).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await (await open(file, 'a', 0o600)).close();
+      return stat(file);
+    });
     if (handle && known && known.ino === current.ino && known.size === current.size) return null;
     if (!handle || (await handle.stat()).ino !== current.ino) {
       await handle?.close();

@@ -70,7 +70,10 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
 // Private: the record for one operation.
 function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined, hiddenSids: string[]): AuditEntry {
   const { contextValue: context, request } = requestContext;
-  const document = request.query ?? null;
+  // A persisted query sent by its hash alone has no request.query: Apollo's `source` is the
+  // document it found for the hash, recorded in full beside its hash.
+  const sent = request.query ?? null;
+  const document = sent ?? requestContext.source ?? null;
   return {
     // A research and statistics run (purpose R) is one aggregate record of the population
     // walked, kept out of each person's who-viewed (read.ts lists "operation" records).
@@ -85,6 +88,7 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     // After a validation failure Apollo has not named the operation yet; the document can.
     operationName: requestContext.operationName ?? request.operationName ?? (requestContext.document ? getOperationAST(requestContext.document)?.name?.value : undefined) ?? null,
     documentHash: document === null ? null : sha256(document),
+    ...(sent === null && document !== null ? { persistedDocument: document.slice(0, 20_000) } : {}),
     ...boundedVariables(request.variables),
     subgraphs: [...context.subgraphsCalled].sort(),
     sids: [...new Set([...disclosedSids(requestContext, data), ...hiddenSids])].sort(),

@@ -31,6 +31,8 @@ export interface AuditEntry {
   operationName: string | null;
   /** SHA-256 of the GraphQL document as sent (null when none was read). */
   documentHash: string | null;
+  /** The document of a persisted query the client sent by hash only (at most 20 000 characters). */
+  persistedDocument?: string;
   /** Bounded (variables.ts): at most 8 levels, 50 items, 512 characters a string. */
   variables: Record<string, unknown> | null;
   /** SHA-256 of the whole variables object (canonical JSON), when it was cut. */

@@ -12,6 +12,7 @@ export function auditCheckpointSettings(env: NodeJS.ProcessEnv): Omit<AuditSetti
     checkpointDatabaseUrl: env.AUDIT_CHECKPOINT_DATABASE_URL || undefined,
     checkpointEvery: bounded(env, 'AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
     checkpointSeconds: bounded(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 60),
+    refusalsPerMinute: bounded(env, 'AUDIT_REFUSALS_PER_MINUTE', 20, 0, 1_000_000),
   };
 }
 

@@ -57,6 +57,8 @@ export interface AuditSettings {
   checkpointDatabaseUrl?: string;
   checkpointEvery?: number;
   checkpointSeconds?: number;
+  /** Token-less refusals per address and minute recorded one by one before they are summarised (refusal.ts). */
+  refusalsPerMinute?: number;
 }
 
 /** The checkpoint file used when none is configured: beside the log, a file of its own. */
