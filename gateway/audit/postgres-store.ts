@@ -71,6 +71,9 @@ export async function openPostgresAuditStore(url: string): Promise<AuditStore> {
       await client.query("SELECT set_config('obts.audit_prune', 'on', true)");
       return (await client.query('DELETE FROM obts_audit WHERE recorded_at < $1', [before.toISOString()])).rowCount ?? 0;
     }),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     close: () => pool.end(),
   };
 }

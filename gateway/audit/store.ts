@@ -10,6 +10,8 @@ export interface AuditStore {
   readAll(): Promise<AuditRecord[]>;
   /** Removes records older than `before` (retention, AU-11); returns how many. */
   prune(before: Date): Promise<number>;
+  /** Answers when the store can be written to (readiness: gateway/health/ready.ts); optional. */
+  ping?(): Promise<void>;
   /** Where it writes, for messages (no credentials). */
   describe: string;
   close(): Promise<void>;
