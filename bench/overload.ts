@@ -45,7 +45,7 @@ interface Run { rps: number; p50: number; p99: number; total: number; s503: numb
 async function drive(options: { connections: number; query: string; users: string[]; seconds: number; onBody?: (at: number, text: string) => void }): Promise<Run> {
   let next = 0;
   const result = await autocannon({
-    url: stack.gateway.url, connections: options.connections, duration: options.seconds,
+    url: stack.gateway.url, connections: options.connections, duration: options.seconds, timeout: 30,
     requests: [{
       method: 'POST',
       setupRequest: (request: any) => {
