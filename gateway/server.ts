@@ -46,6 +46,7 @@ import { bulkheads, type Bulkhead } from './limits/bulkhead.ts';
 import { callSignal, deadlineExceeded, isAbort, withCall, type Deadline } from './limits/deadline.ts';
 import { admissionGate, deadlineOf, startDeadline } from './limits/middleware.ts';
 import { openSharedLimits } from './limits/shared.ts';
+import { checkReadiness } from './health/ready.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -195,14 +196,13 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // ready / degraded (200, naming the agencies missing) / unavailable (503): gateway/health/ready.ts.
   app.get('/ready', async (_req, res) => {
-    const checks = await Promise.all(Object.entries(config.subgraphUrls).map(async ([name, url]) => [name, await subgraphReady(url)] as const));
-    const ready = checks.every(([, ok]) => ok);
+    const { httpStatus, report } = await checkReadiness(config.subgraphUrls, audit, config.audit);
     const { hash, loadedAt } = supergraph.current();
     const rejected = supergraph.rejected();
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'unavailable',
-      subgraphs: Object.fromEntries(checks.map(([name, ok]) => [name, ok ? 'ready' : 'unavailable'])),
+    res.status(httpStatus).json({
+      ...report,
       supergraph: { hash, loadedAt: loadedAt.toISOString(), ...(rejected ? { rejected: { hash: rejected.hash, at: rejected.at.toISOString(), reason: rejected.reason } } : {}) },
     });
   });
@@ -306,12 +306,3 @@ const bodyErrors = (bodyLimit: string) => (error: { type?: string; status?: numb
     res.status(error.status && error.status < 500 ? error.status : 500).json({ errors: [{ message: 'Request failed', extensions: { code: error.status && error.status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   }
 };
-
-async function subgraphReady(graphqlUrl: string): Promise<boolean> {
-  try {
-    const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}

@@ -69,7 +69,8 @@ describe('docker-compose.yml', () => {
     }
     for (const entry of SUBGRAPHS) {
       assert.match(services.gateway.environment[entry.urlSetting], new RegExp(`^http://${entry.name}:${entry.defaultPort}/graphql$`));
-      assert.equal(services.gateway.depends_on[entry.name].condition, 'service_healthy');
+      // Started, not healthy: one agency down must not keep the gateway from starting (degraded).
+      assert.equal(services.gateway.depends_on[entry.name].condition, 'service_started');
     }
     assert.equal(services.gateway.environment.APOLLO_TELEMETRY_DISABLED, '1');
   });

@@ -120,6 +120,8 @@ export async function openPostgresAuditStore(url: string, options: PostgresStore
       });
     },
     checkpoints: options.checkpoints?.store ?? null,
+    // Readiness (gateway/health/ready.ts): the audit database answers within the pool's timeouts.
+    ping: async () => { await pool.query('SELECT 1'); },
     stats: () => committer.stats(),
     close: async () => {
       if (options.checkpoints) await committer.checkpoint('close').catch(() => {});

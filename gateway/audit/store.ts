@@ -35,6 +35,8 @@ export interface AuditStore {
   checkpoints: CheckpointStore | null;
   /** Records written and syncs done by this process. */
   stats(): CommitStats;
+  /** Answers when the store can be written to (readiness: gateway/health/ready.ts); optional. */
+  ping?(): Promise<void>;
   /** Where it writes, for messages (no credentials). */
   describe: string;
   close(): Promise<void>;

@@ -1,0 +1,92 @@
+// Degraded, not down: with an agency out, the gateway stays in rotation (/ready 200
+// "degraded", naming what is missing), and the other agencies' records survive (a court
+// case or an inmate looked up by its own number keeps its data when the Department of
+// Public Safety, which holds the person's name, is down). Not ready (503) only when no
+// agency answers or the audit store is unusable.
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { generateStories } from '../seed/generate.ts';
+import { startStack, type Stack } from './support/stack.ts';
+import { freshPostgresDatabase, POSTGRES_ADMIN_URL } from './support/databases.ts';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { startGateway } from '../gateway/server.ts';
+
+const population = generateStories({ offenders: 300, seed: 9 });
+const withCase = population.find((story) => story.cases.some((c) => !c.erased) && story.custodies.length > 0)!;
+const stories = [withCase, ...population.slice(0, 20).filter((story) => story !== withCase)];
+const liveCase = withCase.cases.find((c) => !c.erased)!;
+const custody = withCase.custodies[0];
+
+describe('reliability: degraded, not down', function () {
+  this.timeout(300_000);
+  let stack: Stack;
+  const ready = async () => {
+    const response = await fetch(stack.gateway.url.replace(/\/graphql$/, '/ready'));
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  before(async () => {
+    stack = await startStack(stories);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('is ready with everything up, and not ready (503) while the audit store is unusable', async () => {
+    assert.deepEqual(await ready(), { status: 200, body: { status: 'ready', subgraphs: { 'public-safety': 'ready', judicial: 'ready', correction: 'ready', tracking: 'ready' }, unavailable: [], audit: 'ready' } });
+    // A second gateway over the same subgraphs, auditing to PostgreSQL; then its audit database goes away.
+    const auditUrl = await freshPostgresDatabase('reliab_ready_audit');
+    const gateway = await startGateway({
+      ...loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, AUDIT_DATABASE_URL: auditUrl }),
+      port: 0,
+      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.url])),
+    });
+    const readyUrl = gateway.url.replace(/\/graphql$/, '/ready');
+    try {
+      assert.equal((await fetch(readyUrl)).status, 200);
+      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE ${new URL(auditUrl).pathname.slice(1)} WITH (FORCE)`).finally(() => admin.end());
+      const gone = await fetch(readyUrl);
+      assert.equal(gone.status, 503);
+      assert.deepEqual(((await gone.json()) as any).audit, 'unavailable');
+      assert.equal(((await (await fetch(readyUrl)).json()) as any).status, 'unavailable');
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('with public-safety down: a court case and an inmate keep their own data; the person\'s name is null with an error naming DPS; /ready says degraded', async () => {
+    await stack.subgraphs['public-safety'].stop();
+    const { status, body } = await stack.query(`query($docket: ID!, $inmate: ID!) {
+      courtCase(docketNumber: $docket) { docketNumber status offender { sid name { last first } } }
+      inmate(inmateNumber: $inmate) { inmateNumber offender { sid name { last } } }
+    }`, { docket: liveCase.docketNumber, inmate: custody.inmateNumber });
+    assert.equal(status, 200);
+    assert.equal(body.data.courtCase.docketNumber, liveCase.docketNumber);
+    assert.equal(typeof body.data.courtCase.status, 'string', 'judicial fields stand');
+    assert.deepEqual(body.data.courtCase.offender, { sid: withCase.person.sid, name: null });
+    assert.equal(body.data.inmate.inmateNumber, custody.inmateNumber);
+    assert.deepEqual(body.data.inmate.offender, { sid: withCase.person.sid, name: null });
+    assert.ok(body.errors.length >= 1);
+    for (const error of body.errors) {
+      assert.equal(error.extensions.code, 'SUBGRAPH_UNAVAILABLE');
+      assert.equal(error.extensions.source, 'public-safety');
+      assert.match(error.message, /^Department of Public Safety \(MNI\/CCH, SOR\) did not answer/);
+    }
+
+    const degraded = await ready();
+    assert.equal(degraded.status, 200, 'one agency down keeps the gateway in rotation');
+    assert.equal(degraded.body.status, 'degraded');
+    assert.deepEqual(degraded.body.unavailable, [{ subgraph: 'public-safety', agency: 'Department of Public Safety', systems: ['MNI/CCH', 'SOR'] }]);
+  });
+
+  it('with no agency answering, is not ready (503)', async () => {
+    await stack.subgraphs.judicial.stop();
+    await stack.subgraphs.correction.stop();
+    const down = await ready();
+    assert.equal(down.status, 503);
+    assert.equal(down.body.status, 'unavailable');
+    assert.deepEqual(down.body.unavailable.map((entry: { subgraph: string }) => entry.subgraph), ['public-safety', 'judicial', 'correction']);
+    assert.equal(down.body.subgraphs.tracking, 'ready', 'tracking alone (no data of its own) does not make the gateway ready');
+  });
+});
