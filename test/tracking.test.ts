@@ -9,6 +9,7 @@ import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { TRACKING_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Engines, type Stack } from './support/stack.ts';
+import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
 
 const SEED = 23;
 
@@ -168,8 +169,9 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
         assert.ok(body.data.searchOffenders.edges.every((e: any) => e.node.trackingStatus && e.node.timeline.edges.length <= 20));
       }
       // public-safety: search, arrests and their charges, registrations; judicial: cases, their
-      // counts, warrants, orders, probation; correction: custody, movements, parole.
-      const expected = { 'public-safety': 4, judicial: 5, correction: 3 };
+      // counts, warrants, orders, probation; correction: custody, movements, parole. Tracking
+      // reads no other agency's store (any registered later runs nothing for it).
+      const expected = { ...Object.fromEntries(AGENCY_SUBGRAPHS.map((entry) => [entry.name, 0])), 'public-safety': 4, judicial: 5, correction: 3 };
       for (const count of counts) assert.deepEqual(count, expected);
     });
 
