@@ -62,7 +62,8 @@ function run(argv: string[]): number {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { agency: { type: 'string' }, database: { type: 'string' }, owns: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    console.error(`new-subgraph: ${(error as Error).message.split('\n')[0]}; see --help`);
+    const option = /'(-[^']+)'/.exec((error as Error).message)?.[1];
+    console.error(`new-subgraph: ${option ? `unknown option ${option}, or it lacks its value` : (error as Error).message.split('\n')[0]}; expected <name> --agency "<agency>" --database postgres|mysql [--owns <Type>] (see --help)`);
     return 2;
   }
   const { values, positionals } = parsed;
