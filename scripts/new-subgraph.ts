@@ -62,7 +62,8 @@ function run(argv: string[]): number {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { agency: { type: 'string' }, database: { type: 'string' }, owns: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    console.error(`new-subgraph: ${(error as Error).message.split('\n')[0]}; see --help`);
+    const option = /'(-[^']+)'/.exec((error as Error).message)?.[1];
+    console.error(`new-subgraph: ${option ? `unknown option ${option}, or it lacks its value` : (error as Error).message.split('\n')[0]}; expected <name> --agency "<agency>" --database postgres|mysql [--owns <Type>] (see --help)`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -90,7 +91,7 @@ function run(argv: string[]): number {
   const registryFile = path.join(ROOT, 'schema/subgraphs.ts');
   const policyFile = path.join(ROOT, 'gateway/auth/policy.ts');
   const before = { registry: readFileSync(registryFile, 'utf8'), policy: readFileSync(policyFile, 'utf8') };
-  const generated = ['schema/supergraph.graphql', 'schema/api.graphql', 'subgraphs/modules.ts', 'docker-compose.yml', 'deploy/postgres-init.sql', 'deploy/mariadb-init.sql'];
+  const generated = ['schema/supergraph.graphql', 'schema/api.graphql', 'docs/schema.md', 'subgraphs/modules.ts', 'docker-compose.yml', 'deploy/postgres-init.sql', 'deploy/mariadb-init.sql'];
   const generatedBefore = Object.fromEntries(generated.map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')]));
   try {
     const files = subgraphFiles(names, ROOT);
@@ -105,6 +106,7 @@ function run(argv: string[]): number {
     script('schema/compose.ts');
     // Adding a subgraph only adds to the API: the snapshot analysts' tools are checked against follows.
     script('schema/check.ts', '--update');
+    script('schema/docs.ts');
     console.log(`wrote subgraphs/${names.name}/ (${Object.keys(files).length} files), registered it in schema/subgraphs.ts (port ${names.port}, ${names.system}_DATABASE_URL),`);
     console.log(`added permission "${names.permission}" to gateway/auth/policy.ts (no role grants it yet), composed and regenerated ${generated.join(', ')}.`);
     console.log(`Next: grant "${names.permission}" to the roles that may see it (ROLES in gateway/auth/policy.ts), then npm test.`);

@@ -9,6 +9,7 @@ import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { TRACKING_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Engines, type Stack } from './support/stack.ts';
+import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
 
 const SEED = 23;
 
@@ -169,8 +170,9 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       }
       // public-safety: search, arrests and their charges, registrations; judicial: cases, their
       // counts, warrants, orders, probation, and the erased dockets the disclosure guard
-      // checks (issue 9); correction: custody, movements, parole.
-      const expected = { 'public-safety': 4, judicial: 6, correction: 3 };
+      // checks (issue 9); correction: custody, movements, parole. Tracking reads no other
+      // agency's store (any registered later runs nothing for it).
+      const expected = { ...Object.fromEntries(AGENCY_SUBGRAPHS.map((entry) => [entry.name, 0])), 'public-safety': 4, judicial: 6, correction: 3 };
       for (const count of counts) assert.deepEqual(count, expected);
     });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { OffenderStory } from '../../seed/story.ts';
 import { MODULES } from '../../subgraphs/index.ts';
-import type { AgencyStore } from '../../subgraphs/shared/module.ts';
+import type { AgencyStore, SubgraphModule } from '../../subgraphs/shared/module.ts';
 import type { StoreLocation } from '../../subgraphs/shared/db.ts';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/server.ts';
 import { loadGatewayConfig } from '../../gateway/config.ts';
@@ -57,6 +57,8 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** A supergraph other than the committed one (tests of schema variants). */
   supergraphSdl?: string;
+  /** Subgraphs besides the registered ones (tests of a subgraph that is not in the registry); pass a supergraphSdl that composes them. */
+  extraSubgraphs?: SubgraphModule<any, any>[];
   /** Fills the stores instead of writing `stories` in one go (the benchmark seeds in batches). */
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
   /** Leave the stores without the seeder's synthetic marker (tests of training mode's refusal). */
@@ -89,6 +91,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
     if (!stores[entry.name]) handles[entry.name] = await MODULES[entry.name].openStore({});
     subgraphs[entry.name] = await startSubgraph(MODULES[entry.name], stores[entry.name] ?? handles[entry.name], { port: 0, trust: { jwks: gatewayKey.publicJwks } });
   }
+  for (const module of options.extraSubgraphs ?? []) subgraphs[module.name] = await startSubgraph(module, await module.openStore({}), { port: 0, trust: { jwks: gatewayKey.publicJwks } });
   const devKey = await loadDevKey(dataDir);
   const token = (claims: Partial<DevTokenClaims> = {}) => issueDevToken(devKey, { ...DEFAULT_USER, ...claims });
   const authHeaders = { authorization: `Bearer ${await token()}`, 'x-obts-purpose': 'C' };
