@@ -20,6 +20,7 @@ import type { GatewayConfig } from './config.ts';
 import { formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import { createPlanCache, planCacheMiB } from './plan-cache.ts';
 import { graphiqlAssets, graphiqlPage } from './graphiql/page.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
@@ -102,6 +103,8 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
 export function createGateway(config: GatewayConfig, key: SigningKey, supergraphSdl = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
+    // Query plans in a sized LRU whose hit rate /metrics shows (gateway/plan-cache.ts).
+    queryPlannerConfig: metrics ? { cache: createPlanCache(metrics.registry, planCacheMiB()) } : undefined,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
@@ -126,6 +129,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     gateway: createGateway(config, gatewayKey, sdl, metrics),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
+    // Compact JSON (Apollo Server pretty-prints by default: bigger bodies, slower to write).
+    stringifyResult: (result) => JSON.stringify(result),
     introspection: openUi,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
