@@ -55,6 +55,8 @@ export interface StackOptions {
   supergraphSdl?: string;
   /** Fills the stores instead of writing `stories` in one go (the benchmark seeds in batches). */
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
+  /** Existing store locations by subgraph name (the benchmark reuses seeded databases); others are fresh. */
+  locations?: Record<string, StoreLocation>;
 }
 
 /** The default test user: every role that sees offender data, certified for a year. */
@@ -69,7 +71,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const stores: Record<string, AgencyStore> = {};
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const entry of AGENCY_SUBGRAPHS) {
-    stores[entry.name] = await MODULES[entry.name].openStore(await locationFor(entry.name, engines, options.tag ?? 'stack'));
+    stores[entry.name] = await MODULES[entry.name].openStore(options.locations?.[entry.name] ?? await locationFor(entry.name, engines, options.tag ?? 'stack'));
   }
   if (options.populate) await options.populate(stores);
   else for (const store of Object.values(stores)) await store.seed(stories);
