@@ -1,7 +1,9 @@
 // npm run seed -- --offenders N --seed S [--keep]
 // Generates N synthetic offenders and writes every agency store (each at its configured
 // database, or embedded PGlite under OBTS_DATA_DIR). Existing rows are removed first
-// unless --keep is given. Stop `npm start` first: an embedded store has one writer.
+// unless --keep is given; with --keep, batches a store already holds are skipped, so the
+// same command resumes an interrupted seed. Stop `npm start` first: an embedded store has
+// one writer.
 import { parseArgs } from 'node:util';
 import { openAllStores } from '../subgraphs/index.ts';
 import { seedStores } from '../seed/run.ts';
@@ -28,7 +30,7 @@ try {
   if (!values.keep) for (const store of Object.values(stores)) await store.clear();
   const began = performance.now();
   const spent = await seedStores(stores, {
-    offenders, seed, asOf: values['as-of'],
+    offenders, seed, asOf: values['as-of'], skipExisting: values.keep,
     onProgress: (done, total) => process.stdout.write(`\rseeded ${done} / ${total} offenders`),
   });
   process.stdout.write('\n');
