@@ -29,7 +29,10 @@ export function gatewayWorkers(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Whether this process should start the HTTP gateway itself (a worker, or the only process). */
 export function servesHere(workers: number): boolean {
-  return workers <= 1 || !cluster.isPrimary;
+  if (workers <= 1) return true;
+  // A worker whose primary is gone (killed outright) has no port left to serve: it stops too.
+  if (cluster.isWorker) process.once('disconnect', () => process.exit(0));
+  return !cluster.isPrimary;
 }
 
 /**

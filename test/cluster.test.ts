@@ -17,7 +17,7 @@ describe('gateway cluster', () => {
   });
 
   it('runs two workers on one port that both answer, and stops them all on SIGTERM', async function () {
-    this.timeout(120_000);
+    this.timeout(300_000); // three processes start (a primary, two workers): slow on a loaded machine
     const dir = mkdtempSync(path.join(os.tmpdir(), 'obts-cluster-'));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gateway', 'index.ts')], {
       env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', GATEWAY_WORKERS: '2', GATEWAY_PORT: '0', OBTS_DATA_DIR: dir, LOG_LEVEL: 'info' },
@@ -28,6 +28,7 @@ describe('gateway cluster', () => {
       const listening: string[] = [];
       let buffered = '';
       await new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`only ${listening.length} of 2 workers listening after 240 s`)), 240_000);
         child.once('exit', (code) => reject(new Error(`gateway primary exited early (code ${code})`)));
         child.stdout!.on('data', (chunk: Buffer) => {
           buffered += chunk.toString();
@@ -37,7 +38,10 @@ describe('gateway cluster', () => {
             const entry = JSON.parse(line) as { msg?: string; url?: string };
             if (entry.msg === 'gateway listening' && entry.url) listening.push(entry.url);
           }
-          if (listening.length === 2) resolve();
+          if (listening.length === 2) {
+            clearTimeout(deadline);
+            resolve();
+          }
         });
       });
       const urls = new Set(listening);
