@@ -25,6 +25,7 @@ import { mountGraphiql } from './graphiql/page.ts';
 import { cachedSyntheticCheck, requireSyntheticStores, syntheticNoticePlugin } from './graphiql/training-mode.ts';
 import { describeProvenance } from './graphiql/provenance.ts';
 import { loadLessons } from '../training/lessons.ts';
+import { createPlanCache, planCacheMiB } from './plan-cache.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
@@ -134,6 +135,8 @@ export function createGateway(config: GatewayConfig, key: SigningKey, supergraph
   const bulkheadFor = bulkheads(config.overload.bulkhead);
   return new ApolloGateway({
     supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
+    // Query plans in a sized LRU whose hit rate /metrics shows (gateway/plan-cache.ts).
+    queryPlannerConfig: metrics ? { cache: createPlanCache(metrics.registry, planCacheMiB()) } : undefined,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
@@ -170,6 +173,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     gateway: createGateway(config, gatewayKey, supergraph, metrics),
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
+    // Compact JSON (Apollo Server pretty-prints by default: bigger bodies, slower to write).
+    stringifyResult: (result) => JSON.stringify(result),
     introspection: openUi,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

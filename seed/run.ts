@@ -11,6 +11,18 @@ export interface SeedOptions {
   /** Stories per batch (each store writes a batch with a few multi-row inserts). */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Skip a batch a store already holds (its insert hits a duplicate key; each store writes
+   * a batch in one transaction, so a batch is there whole or not at all): resumes an
+   * interrupted seed, batch boundaries being the same for the same batch size.
+   */
+  skipExisting?: boolean;
+}
+
+/** Whether `error` is a duplicate-key refusal (MariaDB ER_DUP_ENTRY, PostgreSQL 23505). */
+function isDuplicateKey(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'ER_DUP_ENTRY' || code === '23505';
 }
 
 /** Seeds the stores; returns the milliseconds each store spent writing. */
@@ -21,7 +33,11 @@ export async function seedStores(stores: Record<string, AgencyStore>, options: S
     const stories = generateStories({ offenders: Math.min(batchSize, options.offenders - start), seed: options.seed, asOf: options.asOf, start });
     for (const [name, store] of Object.entries(stores)) {
       const began = performance.now();
-      await store.seed(stories);
+      try {
+        await store.seed(stories);
+      } catch (error) {
+        if (!options.skipExisting || !isDuplicateKey(error)) throw error;
+      }
       spent[name] += performance.now() - began;
     }
     options.onProgress?.(Math.min(start + batchSize, options.offenders), options.offenders);

@@ -38,6 +38,8 @@ export function buildSubgraphServer<S extends StoreHandle, C extends BaseContext
     schema,
     formatError: (formatted, error) => maskError(module.name, formatted, error),
     includeStacktraceInErrorResponses: false,
+    // Compact JSON for the gateway to parse (Apollo Server pretty-prints by default).
+    stringifyResult: (result) => JSON.stringify(result),
     // Subgraph traces would only feed Apollo's usage reporting, which OBTS never sends.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });

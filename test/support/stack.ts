@@ -63,6 +63,8 @@ export interface StackOptions {
   populate?: (stores: Record<string, AgencyStore>) => Promise<void>;
   /** Leave the stores without the seeder's synthetic marker (tests of training mode's refusal). */
   unmarked?: boolean;
+  /** Existing store locations by subgraph name (the benchmark reuses seeded databases); others are fresh. */
+  locations?: Record<string, StoreLocation>;
 }
 
 /** The default test user: every role that sees offender data, certified for a year. */
@@ -77,7 +79,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const stores: Record<string, AgencyStore> = {};
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const entry of AGENCY_SUBGRAPHS) {
-    stores[entry.name] = await MODULES[entry.name].openStore(await locationFor(entry, engines, options.tag ?? 'stack'));
+    stores[entry.name] = await MODULES[entry.name].openStore(options.locations?.[entry.name] ?? await locationFor(entry, engines, options.tag ?? 'stack'));
   }
   if (options.populate) await options.populate(stores);
   else for (const store of Object.values(stores)) await store.seed(stories);
