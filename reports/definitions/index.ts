@@ -1,6 +1,7 @@
 // Every report, by name, in the order --list shows them.
 import type { ReportDefinition } from '../types.ts';
 import { caseProcessingReport } from './case-processing.ts';
+import { discrepanciesReport } from './discrepancies.ts';
 import { populationReport } from './population.ts';
 import { protectiveOrdersReport } from './protective-orders.ts';
 import { recidivismReport } from './recidivism.ts';
@@ -8,7 +9,7 @@ import { timeToDispositionReport } from './time-to-disposition.ts';
 import { warrantsReport } from './warrants.ts';
 
 export const REPORTS: ReportDefinition[] = [
-  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport,
+  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport, discrepanciesReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {
