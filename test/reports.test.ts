@@ -35,7 +35,7 @@ const sortedMap = (map: Map<string, number>) => new Map([...map].filter(([, n]) 
 
 for (const engines of ['embedded', 'servers'] as Engines[]) {
   describe(`reports through the gateway (${engines === 'embedded' ? 'embedded PGlite' : 'PostgreSQL + MariaDB servers'})`, function () {
-    this.timeout(180_000);
+    this.timeout(300_000);
     let stack: Stack;
     let analyst: GatewayClient;
     let victimServices: GatewayClient;
