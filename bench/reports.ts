@@ -31,10 +31,11 @@ if (!['embedded', 'servers'].includes(values.engines!)) throw new Error(`--engin
 const RUNS: Array<[string, string[]]> = [
   ['warrants', ['--on', '2026-06-30', '--from', '2025-01-01', '--to', '2025-12-31']],
   ['protective-orders', ['--on', '2026-06-30']],
-  ['population', ['--on', '2026-06-30']],
   ['case-processing', ['--from', '2021-01-01', '--to', '2023-12-31']],
   ['time-to-disposition', ['--from', '2021-01-01', '--to', '2023-12-31']],
   ['recidivism', ['--from', '2019-01-01', '--to', '2022-12-31']],
+  ['discrepancies', []],
+  ['population', ['--on', '2026-06-30']],
 ];
 
 async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {

@@ -98,7 +98,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const progress = createProgress({ stream: stderr, quiet: values.quiet === true });
     const started = Date.now();
     const sink = values.out ? fileSink(values.out) : stdoutSink();
-    const result = await runReport(report, options, { client, sink, format, user: identity.user, progress });
+    const result = await runReport(report, options, { client, sink, format, user: identity.user, roles: identity.roles, env, progress });
     if (!values.quiet) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       say(`done: ${report.name}, ${result.rows} rows to ${sink.describe}, ${result.requests} gateway requests, ${seconds} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);

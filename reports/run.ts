@@ -30,10 +30,13 @@ function parametersOf(options: RunOptions): Record<string, string | number> {
 }
 
 /** Runs `report` and writes it as `format` to `sink`; aborts the sink on failure. */
-export async function runReport(report: ReportDefinition, options: RunOptions, io: { client: GatewayClient; sink: Sink; format: Format; user: string; progress?: Progress }): Promise<RunResult> {
+export async function runReport(report: ReportDefinition, options: RunOptions, io: { client: GatewayClient; sink: Sink; format: Format; user: string; progress?: Progress; roles?: string[]; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
   const notes: string[] = [];
   const progress = io.progress ?? createProgress({ quiet: true });
-  const context: RunContext = { client: io.client, options, progress, note: (text) => { if (!notes.includes(text)) { notes.push(text); progress.line(`note: ${text}`); } } };
+  const context: RunContext = {
+    client: io.client, options, progress, identity: { user: io.user, roles: io.roles ?? [] }, env: io.env,
+    note: (text) => { if (!notes.includes(text)) { notes.push(text); progress.line(`note: ${text}`); } },
+  };
   const writer = WRITERS[io.format](io.sink.write);
   const requestsBefore = io.client.requests;
   let begun = false;

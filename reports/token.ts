@@ -21,6 +21,8 @@ export interface ReportIdentity {
   token: string;
   /** The token's subject, for the report's header. */
   user: string;
+  /** The token's roles (as claimed; the gateway checks them on every request). */
+  roles: string[];
 }
 
 /** The token to use, and whose it is. */
@@ -43,5 +45,5 @@ export async function reportToken(env: NodeJS.ProcessEnv = process.env, now = ne
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= now.getTime()) {
     throw new ReportError(`OBTS_TOKEN expired at ${new Date(claims.exp * 1000).toISOString()}; get a fresh one (npm run token, or your identity provider)`);
   }
-  return { token, user: String(claims.sub ?? 'unknown user') };
+  return { token, user: String(claims.sub ?? 'unknown user'), roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [] };
 }

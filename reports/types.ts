@@ -50,6 +50,10 @@ export interface RunContext {
   progress: Progress;
   /** Records what a role could not see ("CCH withheld: …"); printed with the report. */
   note(text: string): void;
+  /** Who asked (the token's subject and roles), for reports that read a local store (audit-review). */
+  identity?: { user: string; roles: string[] };
+  /** Settings of a local store read (audit-review: the audit log's location). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ReportDefinition {

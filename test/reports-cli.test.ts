@@ -33,7 +33,7 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('npm run report (CLI, embedded stack)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let stack: Stack;
   let folder: string;
   let env: NodeJS.ProcessEnv;
@@ -104,7 +104,7 @@ describe('npm run report (CLI, embedded stack)', function () {
       process.stdout.write = original;
     }
     const text = written.join('');
-    for (const name of ['case-processing', 'time-to-disposition', 'population', 'warrants', 'protective-orders', 'recidivism']) assert.match(text, new RegExp(name));
+    for (const name of ['case-processing', 'time-to-disposition', 'population', 'warrants', 'protective-orders', 'recidivism', 'discrepancies', 'audit-review']) assert.match(text, new RegExp(name));
     assert.match(text, /--by release-type\|statewide/);
     assert.match(text, /usage: npm run report/);
   });
@@ -148,6 +148,28 @@ describe('npm run report (CLI, embedded stack)', function () {
     assert.match(stderr, /the gateway refused/);
     assert.equal(existsSync(out), false);
     assert.deepEqual(leftovers(), []);
+  });
+
+  it('audit-review: operations and refusals from the audit log as the log itself says, only for audit:read, and the read is audited', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const log = path.join(stack.dataDir, 'audit', 'audit.jsonl');
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((r) => r.event !== 'audit-read' && r.time.slice(0, 10) === day);
+    const out = path.join(folder, 'audit.json');
+    const auditor = await stack.token({ user: 'cli-auditor', roles: ['auditor'] });
+    assert.equal(await cli(['audit-review', '--from', day, '--to', day, '--out', out], { OBTS_TOKEN: auditor, OBTS_DATA_DIR: stack.dataDir }), 0, stderr);
+    const parsed = JSON.parse(readFileSync(out, 'utf8'));
+    const operations = parsed.rows.filter((r: any) => r.section === 'operations');
+    assert.equal(operations.reduce((sum: number, r: any) => sum + r.count, 0), records.length);
+    const mine = records.filter((r) => r.user === 'cli-analyst' && r.outcome === 'ok').length;
+    assert.ok(mine > 0);
+    assert.equal(operations.find((r: any) => r.user === 'cli-analyst' && r.outcome === 'ok' && r.purpose === 'C').count, mine);
+    const refused = records.filter((r) => r.outcome === 'refused' || r.event === 'refused');
+    assert.equal(parsed.rows.filter((r: any) => r.section === 'refusals').reduce((sum: number, r: any) => sum + r.count, 0), refused.length);
+    const after = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    assert.ok(after.some((r) => r.event === 'audit-read' && r.user === 'cli-auditor' && r.operationName === 'audit-review'), 'the read is in the log');
+    const denied = path.join(folder, 'audit-denied.csv');
+    assert.equal(await cli(['audit-review', '--from', day, '--to', day, '--out', denied], { OBTS_DATA_DIR: stack.dataDir }), 0, stderr);
+    assert.match(readFileSync(denied, 'utf8'), /^section,user,ori,purpose,outcome,reason,distinct_offenders,count\r\nnote,the audit log withheld: your roles do not grant audit:read/);
   });
 
   it('leaves no file when an agency goes down in the middle of a walk', async () => {

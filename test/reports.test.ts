@@ -4,6 +4,7 @@
 // a role that sees only part of the systems, requests per agency per walked page, audit.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { generateStories } from '../seed/generate.ts';
 import { GatewayClient } from '../reports/client.ts';
 import { findReport } from '../reports/definitions/index.ts';
@@ -13,7 +14,7 @@ import { collectReport } from '../reports/run.ts';
 import type { Row } from '../reports/types.ts';
 import { startStack, type Engines, type Stack } from './support/stack.ts';
 import {
-  expectedCaseProcessing, expectedOrders, expectedPopulation, expectedRecidivism, expectedTimeToDisposition, expectedWarrants,
+  expectedCaseProcessing, expectedDiscrepancies, expectedOrders, expectedPopulation, expectedRecidivism, expectedTimeToDisposition, expectedWarrants,
 } from './support/report-expectations.ts';
 
 const ON = '2026-06-30';
@@ -34,7 +35,7 @@ const sortedMap = (map: Map<string, number>) => new Map([...map].filter(([, n]) 
 
 for (const engines of ['embedded', 'servers'] as Engines[]) {
   describe(`reports through the gateway (${engines === 'embedded' ? 'embedded PGlite' : 'PostgreSQL + MariaDB servers'})`, function () {
-    this.timeout(180_000);
+    this.timeout(300_000);
     let stack: Stack;
     let analyst: GatewayClient;
     let victimServices: GatewayClient;
@@ -135,6 +136,29 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       const partial = await run(victimServices, 'recidivism', { ...period, by: 'statewide' });
       assert.deepEqual(partial.rows.map((r) => [r.released, r.rearrested]), [1, 2, 3].map(() => [expected.released, null]));
       assert.match(partial.notes.join(' '), /CCH \(Department of Public Safety\) withheld/);
+    });
+
+    // Changes rows in two stores to make two agencies disagree (no later test reads them).
+    it('discrepancies: every finding the stories imply, plus two disagreements made in the stores; rules needing a withheld system skipped', async () => {
+      const bare = (docket: string) => docket.replace(/-/g, '');
+      const keyOf = (row: Row) => `${row.rule}|${row.sid}|${row.rule === 'custody-without-court-case' ? bare(String(row.record_b)) : row.rule === 'sentence-without-admission' ? bare(String(row.record_a)) : row.record_a}`;
+      // An admission moved to a docket CCMS does not know, and a conviction CCH never received.
+      const story = stories.find((s) => s.custodies.length && s.cases.some((c) => !c.erased && c.charges[0].disposition === 'CONVICTED'))!;
+      const moved = story.custodies[0];
+      const convicted = story.cases.find((c) => !c.erased && c.charges[0].disposition === 'CONVICTED')!;
+      await sql`update omis_adm set dkt_no = 'X99XCR990000001X' where dkt_no in (${moved.docketNumber}, ${bare(moved.docketNumber)}) and inmt_no = ${moved.inmateNumber}`.execute(stack.stores.correction.database.db);
+      await sql`update ${sql.table('CCH_CHARGE')} set ${sql.ref('CRT_DISP_CD')} = null, ${sql.ref('CRT_DISP_DT')} = null where ${sql.ref('OTN')} = ${convicted.arrest.trackingNumber} and ${sql.ref('CHG_SEQ')} = 1`.execute(stack.stores['public-safety'].database.db);
+      const changed = stories.map((s) => (s !== story ? s : { ...s, custodies: s.custodies.map((k) => (k === moved ? { ...k, docketNumber: 'X99X-CR99-0000001-X' } : k)) }));
+      const expected = [...expectedDiscrepancies(changed, today()), `disposition-not-in-cch|${story.person.sid}|${convicted.docketNumber} count 1`].sort();
+      assert.ok(expected.includes(`custody-without-court-case|${story.person.sid}|X99XCR990000001X`));
+      const { rows, notes } = await run(analyst, 'discrepancies', {});
+      assert.deepEqual(section(rows, 'discrepancies').map(keyOf).sort(), expected);
+      for (const summary of section(rows, 'summary')) assert.equal(summary.count, expected.filter((key) => key.startsWith(`${summary.rule}|`)).length);
+      assert.deepEqual(notes, []);
+      const partial = await run(victimServices, 'discrepancies', {});
+      assert.ok(section(partial.rows, 'discrepancies').every((row) => row.rule === 'sentence-without-admission' || row.rule === 'custody-without-court-case'));
+      assert.match(partial.notes.join(' '), /rule arrest-without-court-case .* skipped/);
+      assert.match(partial.notes.join(' '), /rule probation-without-probation-sentence .* skipped/);
     });
 
     it('audits every page as the user who ran the report', async () => {

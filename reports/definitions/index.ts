@@ -1,6 +1,8 @@
 // Every report, by name, in the order --list shows them.
 import type { ReportDefinition } from '../types.ts';
+import { auditReviewReport } from './audit-review.ts';
 import { caseProcessingReport } from './case-processing.ts';
+import { discrepanciesReport } from './discrepancies.ts';
 import { populationReport } from './population.ts';
 import { protectiveOrdersReport } from './protective-orders.ts';
 import { recidivismReport } from './recidivism.ts';
@@ -8,7 +10,7 @@ import { timeToDispositionReport } from './time-to-disposition.ts';
 import { warrantsReport } from './warrants.ts';
 
 export const REPORTS: ReportDefinition[] = [
-  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport,
+  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport, discrepanciesReport, auditReviewReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {

@@ -147,3 +147,32 @@ export function expectedRecidivism(stories: OffenderStory[], from: string, to: s
   }
   return { released, rearrested };
 }
+
+/**
+ * discrepancies: one key per finding, `rule|sid|record` (the docket, OTN or case number the
+ * rule is about, dockets without hyphens), from the stories as the stores hold them.
+ */
+export function expectedDiscrepancies(stories: OffenderStory[], asOf: string): string[] {
+  const keys: string[] = [];
+  const bare = (docket: string) => docket.replace(/-/g, '');
+  for (const story of stories) {
+    const sid = story.person.sid;
+    const visible = story.cases.filter((c) => !c.erased);
+    const erased = erasedDockets(story);
+    const custody = story.custodies.filter((k) => !erased.has(k.docketNumber));
+    for (const c of visible) {
+      const s = c.sentence;
+      if (s && (s.type === 'INCARCERATION' || s.type === 'SPLIT') && plusDays(s.date, 14) < asOf && !custody.some((k) => bare(k.docketNumber) === bare(c.docketNumber) && k.admissionDate <= plusDays(s.date, 14))) {
+        keys.push(`sentence-without-admission|${sid}|${bare(c.docketNumber)}`);
+      }
+    }
+    for (const k of custody) if (!visible.some((c) => bare(c.docketNumber) === bare(k.docketNumber))) keys.push(`custody-without-court-case|${sid}|${bare(k.docketNumber)}`);
+    for (const c of visible) if (plusDays(c.arrest.date, 90) < asOf && !visible.some((other) => other.arrest.trackingNumber === c.arrest.trackingNumber)) keys.push(`arrest-without-court-case|${sid}|${c.arrest.trackingNumber}`);
+    for (const p of story.probations) {
+      if (erased.has(p.docketNumber)) continue;
+      const type = visible.find((c) => c.docketNumber === p.docketNumber)?.sentence?.type;
+      if (type !== 'PROBATION' && type !== 'SPLIT') keys.push(`probation-without-probation-sentence|${sid}|${p.caseNumber}`);
+    }
+  }
+  return keys.sort();
+}
