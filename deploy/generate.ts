@@ -39,17 +39,17 @@ function agencyService(entry: SubgraphEntry): string {
 
 function storelessService(entry: SubgraphEntry): string {
   // A service of OBTS's own (not an agency's): tracking keeps no data; notifications keeps
-  // only subscriptions and delivery state, in an embedded store inside its container.
+  // only subscriptions and delivery state, in a database of its own.
   const ownStore = Boolean(entry.databaseSetting);
   return `
-  # ${entry.agency}: ${ownStore ? 'its own small embedded store (no offender data), no seed to wait for.' : "keeps no data; it derives its fields from the agencies' (@requires).\n  # No database, no seed to wait for."}
+  # ${entry.agency}: ${ownStore ? 'its own small database (subscriptions and deliveries, no offender data); it reads the agencies\' change streams from NATS.' : "keeps no data; it derives its fields from the agencies' (@requires).\n  # No database, no seed to wait for."}
   ${entry.name}:
     <<: *node-service
     command: ["node", "--import", "tsx", "${entry.main ?? `subgraphs/${entry.name}/index.ts`}"]
     environment:
       APOLLO_TELEMETRY_DISABLED: "1"
       SUBGRAPH_HOST: 0.0.0.0
-      OBTS_GATEWAY_JWKS_URL: ${GATEWAY_JWKS_URL}${ownStore ? '\n      OBTS_DATA_DIR: /tmp/obts' : ''}
+      OBTS_GATEWAY_JWKS_URL: ${GATEWAY_JWKS_URL}${ownStore ? '\n      NATS_URL: nats://nats:4222' : ''}${Object.entries(entry.composeEnvironment ?? {}).map(([name, value]) => `\n      ${name}: ${value}`).join('')}${ownStore ? `\n    ports:\n      - "${entry.defaultPort}:${entry.defaultPort}"\n    depends_on:\n      postgres: { condition: service_healthy }\n      nats: { condition: service_healthy }` : ''}
     healthcheck:
       <<: *ready-check
       test: ${readyCheck(entry.defaultPort)}
@@ -73,6 +73,8 @@ x-node-service: &node-service
 ${AGENCY_SUBGRAPHS.map((entry) => `    ${entry.databaseSetting}: ${databaseUrl(entry)}`).join('\n')}
     # Subgraphs answer only calls signed by the gateway; they fetch its public key here.
     OBTS_GATEWAY_JWKS_URL: ${GATEWAY_JWKS_URL}
+    # Change events (issue 9): each agency relays its change log to its JetStream stream.
+    NATS_URL: nats://nats:4222
 
 x-ready-check: &ready-check
   interval: 5s
@@ -102,6 +104,18 @@ services:
       - mariadb-data:/var/lib/mysql
     healthcheck:
       test: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]
+      interval: 5s
+      timeout: 3s
+      retries: 20
+
+  # Change events (issue 9): one durable JetStream stream per agency.
+  nats:
+    image: nats:2.10
+    command: ["-js", "-sd", "/data"]
+    volumes:
+      - nats-data:/data
+    healthcheck:
+      test: ["CMD", "nats-server", "--help"]
       interval: 5s
       timeout: 3s
       retries: 20
@@ -146,6 +160,7 @@ ${SUBGRAPHS.map((entry) => `      ${entry.name}: { condition: service_started }`
 volumes:
   postgres-data:
   mariadb-data:
+  nats-data:
 `;
 }
 
@@ -156,6 +171,7 @@ export function postgresInit(): string {
 ${lines.join('\n')}
 -- The gateway's audit log (table obts_audit, created by the gateway; see gateway/SECURITY.md).
 CREATE DATABASE obts_audit;
+${SUBGRAPHS.filter((entry) => entry.databaseSetting && !AGENCY_SUBGRAPHS.includes(entry as AgencySubgraphEntry)).map((entry) => `-- ${entry.agency}\nCREATE DATABASE obts_${entry.name.replace(/-/g, '_')};`).join('\n')}
 `;
 }
 

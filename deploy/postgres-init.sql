@@ -5,3 +5,5 @@ CREATE DATABASE obts_judicial;
 CREATE DATABASE obts_correction;
 -- The gateway's audit log (table obts_audit, created by the gateway; see gateway/SECURITY.md).
 CREATE DATABASE obts_audit;
+-- OBTS notifications (subscriptions and deliveries)
+CREATE DATABASE obts_notifications;

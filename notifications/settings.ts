@@ -27,7 +27,7 @@ export function notificationSettings(env: NodeJS.ProcessEnv = process.env): Noti
 /** Asks the gateway (as the service) which SIDs MNI knows. */
 export async function knownSids(settings: NotificationSettings, sids: string[]): Promise<string[]> {
   const response = await fetch(settings.gatewayUrl, {
-    method: 'POST', signal: AbortSignal.timeout(10_000),
+    method: 'POST', signal: AbortSignal.timeout(30_000),
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await settings.token()}`, 'x-obts-purpose': 'C' },
     body: JSON.stringify({ query: 'query KnownSids($sids: [ID!]!) { publicSafetyKnownSids(sids: $sids) }', variables: { sids } }),
   });

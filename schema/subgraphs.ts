@@ -30,6 +30,8 @@ export interface SubgraphEntry {
   systems: string[];
   /** Its process entry, relative to the project root, when not subgraphs/<name>/index.ts. */
   main?: string;
+  /** Settings of its own in docker-compose.yml (a service of OBTS's, not an agency's). */
+  composeEnvironment?: Record<string, string>;
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,7 +71,14 @@ export const SUBGRAPHS: SubgraphEntry[] = [
   ...AGENCY_SUBGRAPHS,
   { name: 'tracking', agency: 'OBTS tracking (derived from every agency)', urlSetting: 'TRACKING_URL', portSetting: 'TRACKING_PORT', defaultPort: 4004, sdl: 'subgraphs/tracking/schema.graphql', systems: ['status', 'timeline'] },
   // Issue 9: subscriptions and deliveries; its own small store (no offender data) and process.
-  { name: 'notifications', agency: 'OBTS notifications (subscriptions and deliveries)', urlSetting: 'NOTIFICATIONS_URL', portSetting: 'NOTIFICATIONS_PORT', defaultPort: 4005, databaseSetting: 'NOTIFICATIONS_DATABASE_URL', sdl: 'notifications/schema.graphql', systems: ['notifications'], main: 'notifications/index.ts' },
+  { name: 'notifications', agency: 'OBTS notifications (subscriptions and deliveries)', urlSetting: 'NOTIFICATIONS_URL', portSetting: 'NOTIFICATIONS_PORT', defaultPort: 4005, databaseSetting: 'NOTIFICATIONS_DATABASE_URL', sdl: 'notifications/schema.graphql', systems: ['notifications'], main: 'notifications/index.ts',
+    composeEnvironment: {
+      NOTIFICATIONS_DATABASE_URL: 'postgres://postgres:obts@postgres:5432/obts_notifications',
+      AUDIT_DATABASE_URL: 'postgres://postgres:obts@postgres:5432/obts_audit',
+      OBTS_GATEWAY_URL: 'http://gateway:4000/graphql',
+      NOTIFY_WEBHOOK_ALLOWED_HOSTS: '""',
+      NOTIFICATIONS_PUBLIC_URL: 'http://localhost:4005',
+    } },
 ];
 
 /** The URL the gateway uses for a subgraph: its setting, or loopback on its default port. */
