@@ -9,13 +9,31 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { defineCli, parseCommandLine } from '../scripts/cli.ts';
 import pg from 'pg';
 import { openFileAuditStore } from '../gateway/audit/file-store.ts';
 import { openPostgresAuditStore } from '../gateway/audit/postgres-store.ts';
 import { chain, type AuditEntry, type AuditRecord } from '../gateway/audit/record.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '1500' }, rounds: { type: 'string', default: '3' }, postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' } } });
+const parsed = (() => {
+  try {
+    return parseCommandLine(defineCli({
+      command: 'bench:audit',
+      summary: 'Audit group commit against one sync per record, file and PostgreSQL stores, contenders interleaved.',
+      options: {
+      'records': { type: 'string', value: 'N', help: 'records per contender and round (default 1500)' },
+      'rounds': { type: 'string', value: 'N', help: 'rounds, contenders alternating (default 3)' },
+      'postgres': { type: 'string', value: 'URL', help: 'PostgreSQL admin URL (default the local server)' },
+      },
+      examples: ['npm run bench:audit -- --records 500 --rounds 3'],
+    }));
+  } catch (error) {
+    console.error(`bench:audit: ${(error as Error).message}`);
+    return process.exit(2);
+  }
+})();
+if (!parsed) process.exit(0);
+const values: Record<string, string | undefined> = { 'records': '1500', 'rounds': '3', 'postgres': 'postgres://postgres@127.0.0.1:5432/postgres', ...(parsed.values as Record<string, string | undefined>) };
 const RECORDS = Number(values.records);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = [1, 16, 64];
@@ -95,15 +113,15 @@ const contenders: Contender[] = [
 ];
 let postgres = true;
 try {
-  await freshDatabase(values.postgres, 'audit_bench_probe');
+  await freshDatabase(values.postgres!, 'audit_bench_probe');
 } catch {
   postgres = false;
-  console.log(`PostgreSQL not reachable at ${values.postgres}: file store only`);
+  console.log(`PostgreSQL not reachable at ${values.postgres!}: file store only`);
 }
 if (postgres) {
   contenders.push(
-    { name: 'postgres, COMMIT per record (before)', open: async () => { const url = await freshDatabase(values.postgres, `audit_bench_${counter++}`); await (await openPostgresAuditStore(url)).close(); return commitPerRecord(url); } },
-    { name: 'postgres, group commit (now)', open: async () => { const store = await openPostgresAuditStore(await freshDatabase(values.postgres, `audit_bench_${counter++}`)); return { append: (e) => store.append(e), syncs: () => store.stats().flushes, close: () => store.close() }; } },
+    { name: 'postgres, COMMIT per record (before)', open: async () => { const url = await freshDatabase(values.postgres!, `audit_bench_${counter++}`); await (await openPostgresAuditStore(url)).close(); return commitPerRecord(url); } },
+    { name: 'postgres, group commit (now)', open: async () => { const store = await openPostgresAuditStore(await freshDatabase(values.postgres!, `audit_bench_${counter++}`)); return { append: (e) => store.append(e), syncs: () => store.stats().flushes, close: () => store.close() }; } },
   );
 }
 
@@ -151,7 +169,7 @@ for (const [key, result] of results) {
 }
 rmSync(dir, { recursive: true, force: true });
 if (postgres) {
-  const admin = new pg.Client({ connectionString: values.postgres });
+  const admin = new pg.Client({ connectionString: values.postgres! });
   await admin.connect();
   for (let n = 0; n < counter; n += 1) await admin.query(`DROP DATABASE IF EXISTS audit_bench_${n} WITH (FORCE)`);
   await admin.query('DROP DATABASE IF EXISTS audit_bench_probe WITH (FORCE)');

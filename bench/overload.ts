@@ -11,7 +11,7 @@
 // Gateway, subgraphs, stores and autocannon share one Node process and the machine's cores
 // (with whatever else runs there): compare figures within one run, not across machines.
 import '../gateway/telemetry-off.ts';
-import { parseArgs } from 'node:util';
+import { defineCli, parseCommandLine } from '../scripts/cli.ts';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
@@ -21,11 +21,25 @@ import { generateStories } from '../seed/generate.ts';
 import { MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL } from '../test/support/databases.ts';
 import { PROFILE_QUERY, SEARCH_QUERY, TRACKING_QUERY } from './scenarios.ts';
 
-const { values } = parseArgs({ options: {
-  offenders: { type: 'string', default: '2000' },
-  engines: { type: 'string', default: 'servers' },
-  seconds: { type: 'string', default: '4' },
-} });
+const parsed = (() => {
+  try {
+    return parseCommandLine(defineCli({
+      command: 'bench:overload',
+      summary: 'The gateway past its capacity: a connection sweep, a bystander beside an abusive user, recovery after database connections are terminated.',
+      options: {
+      'offenders': { type: 'string', value: 'N', help: 'offenders to seed (default 2000)' },
+      'engines': { type: 'string', value: 'E', help: 'servers (default) or embedded' },
+      'seconds': { type: 'string', value: 'S', help: 'seconds per load step, 1 to 60 (default 4)' },
+      },
+      examples: ['npm run bench:overload -- --offenders 2000 --seconds 4'],
+    }));
+  } catch (error) {
+    console.error(`bench:overload: ${(error as Error).message}`);
+    return process.exit(2);
+  }
+})();
+if (!parsed) process.exit(0);
+const values: Record<string, string | undefined> = { 'offenders': '2000', 'engines': 'servers', 'seconds': '4', ...(parsed.values as Record<string, string | undefined>) };
 const offenders = Number(values.offenders);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(offenders) || offenders < 100) throw new Error(`--offenders ${values.offenders}: expected a whole number of at least 100`);

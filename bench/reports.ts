@@ -11,19 +11,31 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { defineCli, parseCommandLine } from '../scripts/cli.ts';
 import { startStack, type Engines, type Stack } from '../test/support/stack.ts';
 import { seedStores } from '../seed/run.ts';
 
-const { values } = parseArgs({
-  options: {
-    offenders: { type: 'string', default: '10000' },
-    engines: { type: 'string', default: 'servers' },
-    'page-size': { type: 'string', default: '250' },
-    seed: { type: 'string', default: '1' },
-    only: { type: 'string' },
-  },
-});
+const parsed = (() => {
+  try {
+    return parseCommandLine(defineCli({
+      command: 'bench:reports',
+      summary: 'Times each report through the gateway on seeded stores and counts the requests each agency received.',
+      options: {
+      'offenders': { type: 'string', value: 'N', help: 'offenders to seed (default 10000)' },
+      'engines': { type: 'string', value: 'E', help: 'servers (default) or embedded' },
+      'page-size': { type: 'string', value: 'N', help: 'people per walk page (default 250)' },
+      'seed': { type: 'string', value: 'S', help: 'seed of the generator (default 1)' },
+      'only': { type: 'string', value: 'NAMES', help: 'comma-separated reports to run (default: all)' },
+      },
+      examples: ['npm run bench:reports -- --offenders 10000 --engines servers'],
+    }));
+  } catch (error) {
+    console.error(`bench:reports: ${(error as Error).message}`);
+    return process.exit(2);
+  }
+})();
+if (!parsed) process.exit(0);
+const values: Record<string, string | undefined> = { 'offenders': '10000', 'engines': 'servers', 'page-size': '250', 'seed': '1', ...(parsed.values as Record<string, string | undefined>) };
 const offenders = Number(values.offenders);
 if (!Number.isInteger(offenders) || offenders < 100) throw new Error(`--offenders ${values.offenders}: expected a whole number of at least 100`);
 if (!['embedded', 'servers'].includes(values.engines!)) throw new Error(`--engines ${values.engines}: expected embedded or servers`);
