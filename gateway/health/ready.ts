@@ -10,7 +10,7 @@
 // Every probe has a deadline: /ready answers within about `timeoutMs` whatever hangs.
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { SUBGRAPHS, type SubgraphEntry } from '../../schema/subgraphs.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS, type SubgraphEntry } from '../../schema/subgraphs.ts';
 import type { AuditSettings, AuditStore } from '../audit/store.ts';
 import { withDeadline } from '../../subgraphs/shared/pools.ts';
 
@@ -32,7 +32,7 @@ export async function checkReadiness(subgraphUrls: Record<string, string>, audit
   ]);
   const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
   const entry = (name: string): SubgraphEntry | undefined => SUBGRAPHS.find((candidate) => candidate.name === name);
-  const agencyUp = checks.some(([name, ok]) => ok && entry(name)?.databaseSetting);
+  const agencyUp = checks.some(([name, ok]) => ok && AGENCY_SUBGRAPHS.some((agency) => agency.name === name));
   const status: Readiness = !auditOk || !agencyUp ? 'unavailable' : down.length ? 'degraded' : 'ready';
   return {
     httpStatus: status === 'unavailable' ? 503 : 200,
