@@ -3,6 +3,7 @@
 // role and composed, the generated files stay current (compose --check, schema:check,
 // docs), and the generated subgraph's own tests pass.
 import assert from 'node:assert/strict';
+import { SUBGRAPHS } from '../schema/subgraphs.ts';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -67,9 +68,11 @@ describe('npm run new-subgraph', function () {
       for (const file of ['schema.graphql', 'resolvers.ts', 'loaders.ts', 'inputs.ts', 'index.ts', 'README.md', 'store/index.ts', 'store/schema.ts', 'store/queries.ts', 'store/seed.ts', '__tests__/store.test.ts', '__tests__/subgraph.test.ts']) {
         assert.ok(existsSync(path.join(copy, 'subgraphs/pardons', file)), file);
       }
-      assert.match(readFileSync(path.join(copy, 'schema/subgraphs.ts'), 'utf8'), /agency\(\{ name: 'pardons', agency: 'Board of Pardons and Paroles', defaultPort: 4005, engine: 'postgres', systems: \['PARDONS'\] \}\),/);
+      // The next port after every registered subgraph's (the registry decides, not the test).
+      const port = Math.max(...SUBGRAPHS.map((entry) => entry.defaultPort)) + 1;
+      assert.match(readFileSync(path.join(copy, 'schema/subgraphs.ts'), 'utf8'), new RegExp(`agency\\(\\{ name: 'pardons', agency: 'Board of Pardons and Paroles', defaultPort: ${port}, engine: 'postgres', systems: \\['PARDONS'\\] \\}\\),`));
       assert.match(readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8'), /pardons: \[Pardon!\] @join__field\(graph: PARDONS\) @obtsPermission\(requires: "pardons:read"\)/);
-      assert.match(readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8'), /PARDONS_URL: http:\/\/pardons:4005\/graphql/);
+      assert.match(readFileSync(path.join(copy, 'docker-compose.yml'), 'utf8'), new RegExp(`PARDONS_URL: http://pardons:${port}/graphql`));
       assert.match(readFileSync(path.join(copy, 'deploy/postgres-init.sql'), 'utf8'), /CREATE DATABASE obts_pardons;/);
       // Everything generated from the registry is current, and the schema change is additive.
       const checks = { compose: (await script(copy, 'schema/compose.ts', '--check')).code, schemaCheck: (await script(copy, 'schema/check.ts')).code };
