@@ -2,8 +2,7 @@
 // a court's erasure written with SQL leaves no path of any agency at once (the guard), is
 // applied by DPS and DOC in their own stores exactly once (a consumer restarted mid-stream
 // neither loses nor repeats it), and sends erasure notices to the agencies the audit log
-// shows received the record; a subscriber gets exactly the events its subscription and its
-// role allow, by webhook (signed, retried when the receiver fails) and by SSE.
+// shows received the record.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { generateStories } from '../seed/generate.ts';
