@@ -51,7 +51,7 @@ const RUNS: Array<[string, string[]]> = [
 ];
 
 async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {
-  const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const text = await (await fetch(stack.gateway.metricsUrl)).text();
   const calls: Record<string, number> = {};
   for (const match of text.matchAll(/obts_subgraph_request_duration_seconds_count\{subgraph="([^"]+)",outcome="[^"]+"\} (\d+)/g)) calls[match[1]] = (calls[match[1]] ?? 0) + Number(match[2]);
   return calls;

@@ -23,7 +23,7 @@ const stories = generateStories({ offenders: 400, seed: 23 });
 
 /** Subgraph requests so far, by subgraph, from the gateway's /metrics. */
 async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {
-  const text = await (await fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const text = await (await fetch(stack.gateway.metricsUrl)).text();
   const calls: Record<string, number> = {};
   for (const match of text.matchAll(/obts_subgraph_request_duration_seconds_count\{subgraph="([^"]+)",outcome="[^"]+"\} (\d+)/g)) calls[match[1]] = (calls[match[1]] ?? 0) + Number(match[2]);
   return calls;

@@ -117,13 +117,13 @@ describe('security suite: access (issue 10)', function () {
   });
 
   describe('purpose codes restrict dissemination (C.G.S. 54-142k)', () => {
-    it('gives each purpose code what the policy says: C and D everything, E F H J S V conviction information only', async () => {
+    it('gives each purpose code what the policy says: C, D and R (research under agreement) everything, E F H J S V conviction information only', async () => {
       // The policy as data: every purpose code OBTS accepts, and what it receives.
       const receives = Object.fromEntries(Object.keys(PURPOSE_CODES).map((purpose) => [purpose, disseminationFor(purpose)]));
       assert.deepEqual(receives, {
-        C: 'criminal-justice', D: 'criminal-justice',
+        C: 'criminal-justice', D: 'criminal-justice', R: 'criminal-justice',
         E: 'conviction-only', F: 'conviction-only', H: 'conviction-only', J: 'conviction-only', S: 'conviction-only', V: 'conviction-only',
-        ...Object.fromEntries(Object.keys(PURPOSE_CODES).filter((purpose) => !'CDEFHJSV'.includes(purpose)).map((purpose) => [purpose, 'conviction-only'])),
+        ...Object.fromEntries(Object.keys(PURPOSE_CODES).filter((purpose) => !'CDEFHJRSV'.includes(purpose)).map((purpose) => [purpose, 'conviction-only'])),
       });
       const got: Record<string, Disclosed> = {};
       const expected: Record<string, Disclosed> = {};

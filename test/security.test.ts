@@ -500,6 +500,8 @@ describe('security suite', function () {
         analyst: { sid: full, denied: protectedClasses },
         trainer: { sid: full, denied: protectedClasses },
         auditor: { sid: null, denied: denied('') },
+        // OBTS's own services (notifications, erasure propagation) read change feeds, never offender data.
+        'event-consumer': { sid: null, denied: denied('') },
       });
       const record = (await stack.gateway.audit.readAll()).filter((r) => r.user === 'as-correction').at(-1)!;
       assert.deepEqual([record.outcome, record.reason, record.sids], ['partial', 'FORBIDDEN', [full]]);
