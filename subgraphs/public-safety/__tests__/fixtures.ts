@@ -75,8 +75,6 @@ export function expectedArrests(story: OffenderStory) {
       return {
         trackingNumber: arrest.trackingNumber,
         date: arrest.date,
-        // The docket the arrest began (its disclosure is checked against judicial, issue 9).
-        docketNumber: kase.docketNumber,
         arrestingAgencyOri: arrest.arrestingOri,
         arrestingAgencyName: arrest.arrestingAgency.toUpperCase(),
         charges: kase.charges.map((charge) => ({
