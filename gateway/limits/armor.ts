@@ -16,6 +16,8 @@ export interface QueryLimits {
   maxTokens: number;
   maxDirectives: number;
   maxCost: number;
+  /** The cost limit of a research and statistics run (purpose R: report walks). */
+  maxCostStatistical?: number;
 }
 
 // Private: marks a rejection as a limit. Apollo Server files every validation error under
@@ -41,5 +43,5 @@ export function queryLimits(limits: QueryLimits): { plugins: ApolloServerPlugin<
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: true, mask: '[suggestion hidden]' },
   }).protect();
-  return { plugins: [...(plugins as ApolloServerPlugin<any>[]), costLimitPlugin(limits.maxCost)], validationRules };
+  return { plugins: [...(plugins as ApolloServerPlugin<any>[]), costLimitPlugin(limits.maxCost, limits.maxCostStatistical)], validationRules };
 }

@@ -71,19 +71,24 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   return root ? walk(operation.selectionSet, root, new Set()) / DEPTH_FACTOR : 0;
 }
 
-/** The plugin: refuses an operation whose cost, variables included, is over `maxCost`. */
-export function costLimitPlugin(maxCost: number): ApolloServerPlugin<any> {
+/**
+ * The plugin: refuses an operation whose cost, variables included, is over `maxCost`; a
+ * research and statistics run (purpose R, audited as one aggregate) walks the population a
+ * page at a time and gets `statisticalMaxCost` instead.
+ */
+export function costLimitPlugin(maxCost: number, statisticalMaxCost = maxCost): ApolloServerPlugin<any> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
+        async didResolveOperation({ schema, document, request, contextValue }) {
+          const limit = contextValue?.identity?.purpose === 'R' ? statisticalMaxCost : maxCost;
           const operation = getOperationAST(document, request.operationName);
           if (!operation) return;
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
           const cost = Math.round(operationCost(schema, operation, fragments, request.variables ?? {}));
-          if (cost <= maxCost) return;
-          throw new GraphQLError(`Query refused: Query Cost limit of ${maxCost} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+          if (cost <= limit) return;
+          throw new GraphQLError(`Query refused: Query Cost limit of ${limit} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
         },
       };
     },
