@@ -14,6 +14,9 @@ import { ReportError } from '../reports/errors.ts';
 import { resolveOptions } from '../reports/options.ts';
 import { fileSink } from '../reports/output/sink.ts';
 import { collectReport, runReport } from '../reports/run.ts';
+// These tests run reports as purpose C, so that each page is audited as one operation they
+// can check; purpose R (the CLI's default) gets GATEWAY_MAX_COST_STATISTICAL instead.
+const REPORT_LIMITS = { GATEWAY_MAX_COST: '5000000' };
 import { startStack, type Stack } from './support/stack.ts';
 
 /** Parses RFC 4180 text (quoted fields, doubled quotes, CRLF) into records. */
@@ -46,7 +49,7 @@ describe('npm run report (CLI, embedded stack)', function () {
   const leftovers = () => readdirSync(folder).filter((name) => name.endsWith('.partial'));
 
   before(async () => {
-    stack = await startStack(generateStories({ offenders: 300, seed: 29 }), { engines: 'embedded' });
+    stack = await startStack(generateStories({ offenders: 300, seed: 29 }), { engines: 'embedded', env: REPORT_LIMITS });
     folder = mkdtempSync(path.join(os.tmpdir(), 'obts-reports-'));
     env = { OBTS_TOKEN: await stack.token({ user: 'cli-analyst', roles: ['analyst'] }), OBTS_GATEWAY_URL: stack.gateway.url };
   });
