@@ -243,7 +243,8 @@ describe('security suite', function () {
       }
       const base = { user: 'stack-test-user', ori: 'CT0000000', purpose: 'C', clientAddress: '127.0.0.1' };
       assert.deepEqual(got, {
-        profile: { ...base, event: 'operation', operationName: 'Profile', subgraphs: ['correction', 'public-safety'], sids: [sid], outcome: 'ok', reason: null, variables: { sid }, hashed: true },
+        // Judicial too: DOC's custody asks it which of the person's dockets are erased (the disclosure guard, issue 9).
+        profile: { ...base, event: 'operation', operationName: 'Profile', subgraphs: ['correction', 'judicial', 'public-safety'], sids: [sid], outcome: 'ok', reason: null, variables: { sid }, hashed: true },
         'aliased, no sid selected': { ...base, event: 'operation', operationName: 'Hidden', subgraphs: ['public-safety'], sids: [other], outcome: 'ok', reason: null, variables: {}, hashed: true },
         'bad input': { ...base, event: 'operation', operationName: 'Bad', subgraphs: ['judicial'], sids: [], outcome: 'error', reason: 'BAD_USER_INPUT', variables: {}, hashed: true },
         'alias bomb': { ...base, event: 'operation', operationName: 'Bomb', subgraphs: [], sids: [], outcome: 'refused', reason: 'QUERY_LIMIT_EXCEEDED', variables: { sid }, hashed: true },
