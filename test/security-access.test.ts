@@ -180,11 +180,12 @@ describe('security suite: access (issue 10)', function () {
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));
         return body.data;
       };
-      const r = [{ __typename: 'Offender', sid: pending.person.sid }];
+      // As the gateway sends it: with the dockets judicial says are erased (the disclosure guard, issue 9).
+      const r = [{ __typename: 'Offender', sid: pending.person.sid, erasedDockets: pending.cases.filter((c) => c.erased).map((c) => c.docketNumber) }];
       const probes = {
         judicial: ['query J($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { courtCases(first: 100) { edges { node { docketNumber } } } warrants { warrantNumber } protectiveOrders { orderNumber } infractions { ticketNumber } } } }',
           (data: any) => { const o = data._entities[0]; return { cases: o.courtCases.edges.length, warrants: o.warrants.length, orders: o.protectiveOrders.length, infractions: o.infractions.length }; }],
-        'public-safety': ['query P($sid: ID!) { offender(sid: $sid) { arrests { trackingNumber } } }', (data: any) => ({ arrests: data.offender.arrests.length })],
+        'public-safety': ['query P($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { arrests { trackingNumber } } } }', (data: any) => ({ arrests: data._entities[0].arrests.length })],
         correction: ['query C($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { custody { status } } } }', (data: any) => ({ custody: data._entities[0].custody.map((stay: any) => stay.status).sort() })],
       } as const;
       const got: Record<string, unknown> = {};
