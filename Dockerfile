@@ -2,7 +2,9 @@
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1
 WORKDIR /app
+# patches/ before the install: its postinstall (patch-package) fixes the query planner.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 USER node

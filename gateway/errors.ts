@@ -69,3 +69,26 @@ export const unknownOperationStatus: ApolloServerPlugin<any> = {
     };
   },
 };
+
+/**
+ * One agency that did not answer is one error, not one per fetch: a plan that calls the
+ * same subgraph twice (e.g. DOC's custody after judicial, and its parole beside it) would
+ * otherwise repeat the same message at the same path.
+ */
+export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+        const seen = new Set<string>();
+        const errors = response.body.singleResult.errors.filter((error) => {
+          const key = JSON.stringify([error.message, error.extensions?.code, error.extensions?.source, error.path]);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+        response.body.singleResult.errors = errors;
+      },
+    };
+  },
+};

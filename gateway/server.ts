@@ -17,7 +17,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
-import { formatGatewayError, unknownOperationStatus } from './errors.ts';
+import { collapseRepeatedErrors, formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
@@ -26,6 +26,7 @@ import { cachedSyntheticCheck, requireSyntheticStores, syntheticNoticePlugin } f
 import { describeProvenance } from './graphiql/provenance.ts';
 import { loadLessons } from '../training/lessons.ts';
 import { createPlanCache, planCacheMiB } from './plan-cache.ts';
+import { assertPlannerPatched } from './planner-patch.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
@@ -132,6 +133,7 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
 
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
 export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource | string = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
+  assertPlannerPatched();
   const bulkheadFor = bulkheads(config.overload.bulkhead);
   return new ApolloGateway({
     supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
@@ -182,7 +184,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, ...limits.plugins, permissions, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, collapseRepeatedErrors, ...limits.plugins, permissions, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
   const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);

@@ -168,11 +168,12 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
         assert.equal(body.data.searchOffenders.edges.length, size);
         assert.ok(body.data.searchOffenders.edges.every((e: any) => e.node.trackingStatus && e.node.timeline.edges.length <= 20));
       }
-      // public-safety: search, arrests and their charges, registrations; judicial: cases, their
-      // counts, warrants, orders, probation, and the erased dockets the disclosure guard
-      // checks (issue 9); correction: custody, movements, parole. Tracking reads no other
+      // public-safety: search, registrations, then (after judicial answers the erased dockets
+      // the disclosure guard checks, issue 9) the persons again for the entity fetch, their
+      // arrests and charges; judicial: cases, their counts, warrants, orders, probation and the
+      // erased dockets; correction: custody, movements, parole. Tracking reads no other
       // agency's store (any registered later runs nothing for it).
-      const expected = { ...Object.fromEntries(AGENCY_SUBGRAPHS.map((entry) => [entry.name, 0])), 'public-safety': 4, judicial: 6, correction: 3 };
+      const expected = { ...Object.fromEntries(AGENCY_SUBGRAPHS.map((entry) => [entry.name, 0])), 'public-safety': 5, judicial: 6, correction: 3 };
       for (const count of counts) assert.deepEqual(count, expected);
     });
 
