@@ -163,9 +163,13 @@ describe('npm run report (CLI, embedded stack)', function () {
     const parsed = JSON.parse(readFileSync(out, 'utf8'));
     const operations = parsed.rows.filter((r: any) => r.section === 'operations');
     assert.equal(operations.reduce((sum: number, r: any) => sum + r.count, 0), records.length);
-    const mine = records.filter((r) => r.user === 'cli-analyst' && r.outcome === 'ok').length;
-    assert.ok(mine > 0);
-    assert.equal(operations.find((r: any) => r.user === 'cli-analyst' && r.outcome === 'ok' && r.purpose === 'C').count, mine);
+    // The analyst's runs: statistical reports under purpose R (one aggregate record a run),
+    // the rest under C; each purpose is its own row, with the log's own count.
+    const mine = records.filter((r) => r.user === 'cli-analyst' && r.outcome === 'ok');
+    assert.ok(mine.length > 0);
+    for (const purpose of new Set(mine.map((r) => r.purpose))) {
+      assert.equal(operations.find((r: any) => r.user === 'cli-analyst' && r.outcome === 'ok' && r.purpose === purpose).count, mine.filter((r) => r.purpose === purpose).length, `purpose ${purpose}`);
+    }
     const refused = records.filter((r) => r.outcome === 'refused' || r.event === 'refused');
     assert.equal(parsed.rows.filter((r: any) => r.section === 'refusals').reduce((sum: number, r: any) => sum + r.count, 0), refused.length);
     const after = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
