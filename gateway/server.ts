@@ -171,6 +171,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const permissions = swappablePermissions(supergraph);
   let draining = false;
   const server = new ApolloServer<GatewayContext>({
+    // Whoever runs the gateway owns the signals (gateway/index.ts, gateway/cluster.ts,
+    // scripts/start.ts): Apollo's own handler would stop the server and re-send the signal,
+    // ending `npm start` before its subgraphs have exited.
+    stopOnTerminationSignals: false,
     // In training mode the docs pane tells each field's agency, system and permission.
     gateway: createGateway(config, gatewayKey, supergraph, metrics),
     formatError: formatGatewayError,

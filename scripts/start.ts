@@ -61,8 +61,11 @@ const processes: Supervised[] = [];
 let gateway: RunningGateway | undefined;
 let lock: RunLock | undefined;
 let stopping = false;
+let stopped: Promise<void> | undefined;
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
+  // A second signal (Ctrl-C twice, or the terminal's SIGINT to the whole group) waits for
+  // the first shutdown instead of exiting under it.
+  stopped ??= (async () => {
     stopping = true;
     if (gateway) {
       say('draining the gateway…');
@@ -70,7 +73,8 @@ async function shutdown(code: number): Promise<never> {
     }
     await Promise.all(processes.map((p) => p.stop()));
     lock?.release();
-  }
+  })();
+  await stopped;
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));

@@ -48,8 +48,14 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
   const query = `query FeedPage($after: String, $kinds: [ChangeKind!]) { ${field}(after: $after, first: 500, kinds: $kinds) { events { feed sequence time system kind key sid docketNumber } endCursor hasMore } }`;
   const loop = (async () => {
     let after = await source.cursor.load();
+    // While the gateway does not answer (it starts after the subgraphs, and drains first):
+    // one warning, then one a minute, and retries backing off from 1 s to 5 s (an erasure waits no longer than that once it is back).
+    let failingSince: number | undefined;
+    let lastWarning = 0;
+    let backoffMs = 1000;
     while (!stopped) {
       let more = false;
+      let failed = false;
       try {
         const response = await fetch(source.url, {
           method: 'POST',
@@ -65,10 +71,20 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
         if (next > after) await source.cursor.save(next);
         after = Math.max(after, next);
         more = page.hasMore;
+        if (failingSince !== undefined) logger.info({ consumer: options.name, failingMs: Date.now() - failingSince }, 'feed read works again');
+        failingSince = undefined;
+        backoffMs = 1000;
       } catch (error) {
-        if (!stopped) logger.warn({ err: error, consumer: options.name }, 'feed read failed; retrying');
+        failed = true;
+        failingSince ??= Date.now();
+        if (!stopped && Date.now() - lastWarning >= 60_000) {
+          lastWarning = Date.now();
+          logger.warn({ err: error, consumer: options.name }, 'feed read failed; retrying (next warning in a minute if it still fails)');
+        }
       }
-      if (!more && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, options.idleMs ?? 200); });
+      const pause = failed ? backoffMs : options.idleMs ?? 200;
+      if (failed) backoffMs = Math.min(backoffMs * 2, 5_000);
+      if ((failed || !more) && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, pause); });
     }
   })();
   return {
