@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parse, TypeInfo, visit, visitWithTypeInfo, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode, type FetchNode } from '@apollo/query-planner';
+import { QueryPlanner, type PlanNode, type FetchNode, type SubscriptionNode } from '@apollo/query-planner';
 import { ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
 import { TRACKING_QUERY } from '../bench/scenarios.ts';
 import { assertPlannerPatched } from '../gateway/planner-patch.ts';
@@ -50,7 +50,7 @@ function guardedFields(): Map<string, Guarded[]> {
   return map;
 }
 
-function fetches(node: PlanNode | undefined, into: FetchNode[] = []): FetchNode[] {
+function fetches(node: PlanNode | SubscriptionNode | undefined, into: FetchNode[] = []): FetchNode[] {
   if (!node) return into;
   switch (node.kind) {
     case 'Fetch': into.push(node); break;
@@ -58,6 +58,7 @@ function fetches(node: PlanNode | undefined, into: FetchNode[] = []): FetchNode[
     case 'Sequence': case 'Parallel': for (const child of node.nodes) fetches(child, into); break;
     case 'Condition': fetches(node.ifClause, into); fetches(node.elseClause, into); break;
     case 'Defer': fetches(node.primary.node, into); for (const d of node.deferred) fetches(d.node, into); break;
+    case 'Subscription': fetches(node.primary, into); fetches(node.rest, into); break;
     default: break;
   }
   return into;
