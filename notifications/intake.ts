@@ -26,6 +26,14 @@ export type Recipients = (sid: string) => Promise<string[]>;
 /** Court location of a canonical docket: H12M-CR19-0123456-S → H12M. */
 export const courtOf = (docket: string | null): string | null => (docket ? docket.slice(0, 4) : null);
 
+/**
+ * A subscription is told of changes committed after it was made, not of the history the
+ * feed still holds (a service started for the first time reads its feeds from the start).
+ */
+function subscribedBefore(subscription: { created_ts: string }, event: ChangeEvent): boolean {
+  return Date.parse(event.time) >= Date.parse(`${subscription.created_ts.replace(' ', 'T')}Z`);
+}
+
 /** Records the event's deliveries; returns the subscription ids that got one. */
 export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients): Promise<string[]> {
   const noticeOris = event.kind === 'ERASURE' && event.feed === 'judicial' && event.sid && event.docketNumber ? await recipients(event.sid) : [];
@@ -39,15 +47,15 @@ export async function takeIn(store: NotificationStore, event: ChangeEvent, recip
       for (const ori of noticeOris) {
         await trx.insertInto('ntf_erasure_notice').values({ ori, docket: event.docketNumber!, feed: event.feed, chg_seq: event.sequence, created_ts: nowStamp() }).execute();
       }
-      const subscribers = await trx.selectFrom('ntf_subscription').select('id')
-        .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', noticeOris).execute();
+      const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts'])
+        .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', noticeOris).execute()).filter((s) => subscribedBefore(s, event));
       for (const { id } of subscribers) {
         await trx.insertInto('ntf_delivery').values({ ...base, subscription_id: id, idem_key: `${event.feed}:${event.sequence}:${id}`, kind: ERASURE_NOTICE, system: event.system, rec_key: event.docketNumber!, sid: null }).execute();
       }
       return subscribers.map((s) => s.id);
     }
     const court = courtOf(event.docketNumber);
-    const candidates = await trx.selectFrom('ntf_subscription').select(['id', 'kinds', 'permissions']).where('active', '=', 'Y')
+    const candidates = await trx.selectFrom('ntf_subscription').select(['id', 'kinds', 'permissions', 'created_ts']).where('active', '=', 'Y')
       .where((eb) => eb.or([
         eb('target_sid', '=', event.sid ?? '-'),
         eb('target_court', '=', court ?? '-'),
@@ -56,6 +64,7 @@ export async function takeIn(store: NotificationStore, event: ChangeEvent, recip
       .execute();
     const needed = SYSTEM_PERMISSION[event.system];
     const chosen = candidates.filter((s) => {
+      if (!subscribedBefore(s, event)) return false;
       const kinds = JSON.parse(s.kinds) as string[];
       const permissions = JSON.parse(s.permissions) as string[];
       return (kinds.length === 0 || kinds.includes(event.kind)) && needed !== undefined && permissions.includes(needed);

@@ -23,9 +23,9 @@ const docket = target.cases.find((c) => !c.erased && target.custodies.some((k) =
 const PROFILE = `query($sid: ID!) { offender(sid: $sid) {
   arrests { trackingNumber } custody { docketNumber } sentences { docketNumber }
   courtCases(first: 50) { edges { node { docketNumber } } }
+  trackingStatus { stage summary cases { docketNumber } basis { key } }
+  timeline(first: 100) { edges { node { docketNumber summary source { key } } } }
 } }`;
-// NOT YET COVERED: trackingStatus and timeline of a person with a guarded docket (the
-// tracking subgraph fails on it; see notifications/README.md, open points).
 
 describe('change events through the gateway (embedded PGlite)', function () {
   this.timeout(600_000);
@@ -101,10 +101,7 @@ describe('change events through the gateway (embedded PGlite)', function () {
     assert.equal(notices[0].docketNumber, docket);
   });
 
-  // NOT YET COVERED (issue 9 stays open): a webhook and an SSE delivery end to end. The
-  // test written for it saw no webhook delivery within 300 s, on a quiet machine too; the
-  // intake, the dispatcher and the receiver are tested in test/security-events.test.ts,
-  // the path between them is not.
+  // Webhook and SSE deliveries end to end: test/notifications.test.ts.
 });
 
 export type { OffenderStory };
