@@ -9,7 +9,7 @@
 // of seeding fresh ones: a 1 000 000-offender seed takes most of an hour on a shared machine.
 // Client and servers share this machine's cores: compare figures from one run only.
 import '../gateway/telemetry-off.ts';
-import { parseArgs } from 'node:util';
+import { defineCli, parseCommandLine } from '../scripts/cli.ts';
 import autocannon from 'autocannon';
 import { startStack, type Engines } from '../test/support/stack.ts';
 import { seedStores } from '../seed/run.ts';
@@ -17,37 +17,31 @@ import { generateStories } from '../seed/generate.ts';
 import type { StoreLocation } from '../subgraphs/shared/db.ts';
 import { SCENARIOS } from './scenarios.ts';
 
-const HELP = `npm run bench -- [options]
-  --offenders N      offenders to seed (default 10000; with --reuse, how many the databases hold)
-  --engines E        embedded (PGlite, default) or servers (MariaDB for public-safety, PostgreSQL for the rest)
-  --reuse PREFIX     servers only: use the databases PREFIX_ps (MariaDB), PREFIX_judicial, PREFIX_correction
-                     (PostgreSQL) as seeded by npm run seed, instead of seeding fresh ones
-  --seconds S        seconds per workload and connection count (default 10, at most 120)
-  --connections C    comma-separated connection counts (default 1,16)
-  --only NAME        run only the workloads whose name contains NAME
-  --seed S           generator seed (default 1)
-  --help             this text`;
-
-let values: Record<string, string | boolean | undefined>;
-try {
-  ({ values } = parseArgs({
-    strict: true,
-    options: {
-      offenders: { type: 'string', default: '10000' }, engines: { type: 'string', default: 'embedded' }, reuse: { type: 'string' },
-      seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '1,16' }, only: { type: 'string' },
-      seed: { type: 'string', default: '1' }, help: { type: 'boolean', default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const parsed = (() => {
+  try {
+    return parseCommandLine(defineCli({
+      command: 'bench',
+      summary: 'Runs each workload through the gateway at the given connection counts and prints req/s, p50/p99 and the SQL statements per request.',
+      options: {
+        offenders: { type: 'string', value: 'N', help: 'offenders to seed (default 10000; with --reuse, how many the databases hold)' },
+        engines: { type: 'string', value: 'E', help: 'embedded (PGlite, default) or servers (MariaDB for public-safety, PostgreSQL for the rest)' },
+        reuse: { type: 'string', value: 'PREFIX', help: 'servers only: use the databases PREFIX_ps (MariaDB), PREFIX_judicial, PREFIX_correction (PostgreSQL) as seeded by npm run seed' },
+        seconds: { type: 'string', value: 'S', help: 'seconds per workload and connection count (default 10, at most 120)' },
+        connections: { type: 'string', value: 'C', help: 'comma-separated connection counts (default 1,16)' },
+        only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
+        seed: { type: 'string', value: 'S', help: 'generator seed (default 1)' },
+      },
+      examples: ['npm run bench -- --engines servers --seconds 10', 'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1'],
+    }));
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return process.exit(2);
+  }
+})();
+if (!parsed) process.exit(0);
+const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '10', connections: '1,16', seed: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
-  console.error(`${message}\n\n${HELP}`);
+  console.error(`bench: ${message}; see \`bench --help\``);
   process.exit(2);
 };
 const offenders = Number(values.offenders);
