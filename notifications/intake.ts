@@ -34,8 +34,27 @@ function subscribedBefore(subscription: { created_ts: string }, event: ChangeEve
   return Date.parse(event.time) >= Date.parse(`${subscription.created_ts.replace(' ', 'T')}Z`);
 }
 
+// Private: when the oldest active subscription was made, per store, and when that was read.
+// An event older than every subscription can make no delivery (subscribedBefore), so it is
+// passed over without a transaction: a first start reads the agencies' whole history.
+const oldestSubscription = new WeakMap<NotificationStore, { readAt: number; oldest: number | null }>();
+
+async function beforeEverySubscription(store: NotificationStore, event: ChangeEvent): Promise<boolean> {
+  const time = Date.parse(event.time);
+  let known = oldestSubscription.get(store);
+  // Trusted only when read after the event was committed; else a subscription made since
+  // the last read could be missed.
+  if (!known || known.readAt <= time) {
+    const row = await store.db.selectFrom('ntf_subscription').select((eb) => eb.fn.min('created_ts').as('oldest')).where('active', '=', 'Y').executeTakeFirst();
+    known = { readAt: Date.now(), oldest: row?.oldest ? Date.parse(`${String(row.oldest).replace(' ', 'T')}Z`) : null };
+    oldestSubscription.set(store, known);
+  }
+  return known.oldest === null || time < known.oldest;
+}
+
 /** Records the event's deliveries; returns the subscription ids that got one. */
 export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients): Promise<string[]> {
+  if (event.kind !== 'ERASURE' && await beforeEverySubscription(store, event)) return [];
   const noticeOris = event.kind === 'ERASURE' && event.feed === 'judicial' && event.sid && event.docketNumber ? await recipients(event.sid) : [];
   return store.db.transaction().execute(async (trx) => {
     const seen = await trx.selectFrom('ntf_applied').select('chg_seq').where('feed', '=', event.feed).where('chg_seq', '=', event.sequence).executeTakeFirst();

@@ -49,7 +49,7 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
   const loop = (async () => {
     let after = await source.cursor.load();
     // While the gateway does not answer (it starts after the subgraphs, and drains first):
-    // one warning, then one a minute, and retries backing off from 1 s to 5 s (an erasure waits no longer than that once it is back).
+    // a warning once it has failed for 30 s, then one a minute, and retries backing off from 1 s to 5 s (an erasure waits no longer than that once it is back).
     let failingSince: number | undefined;
     let lastWarning = 0;
     let backoffMs = 1000;
@@ -77,9 +77,10 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
       } catch (error) {
         failed = true;
         failingSince ??= Date.now();
-        if (!stopped && Date.now() - lastWarning >= 60_000) {
+        // Quiet for the first 30 s: at `npm start` the subgraphs come up before the gateway.
+        if (!stopped && Date.now() - failingSince >= 30_000 && Date.now() - lastWarning >= 60_000) {
           lastWarning = Date.now();
-          logger.warn({ err: error, consumer: options.name }, 'feed read failed; retrying (next warning in a minute if it still fails)');
+          logger.warn({ err: error, consumer: options.name }, 'feed read failing for 30 s or more; retrying (next warning in a minute if it still fails)');
         }
       }
       const pause = failed ? backoffMs : options.idleMs ?? 200;
