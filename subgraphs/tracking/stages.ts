@@ -194,7 +194,7 @@ export function probationStage(probation: ProbationFact, basis: SourceRecord[] =
   const records = [...basis, ref.probation(probation)];
   if (SUPERVISED.has(probation.status)) {
     return stage(probation.docketNumber, 'ON_PROBATION', probation.startDate,
-      `On probation since ${probation.startDate} (${probation.caseNumber}, until ${probation.scheduledEndDate})${probation.status === 'ACTIVE' ? '' : `, ${probation.status.toLowerCase()}`}`, records);
+      `PCMS probation ${probation.caseNumber} from ${probation.startDate} until ${probation.scheduledEndDate}${probation.status === 'ACTIVE' ? '' : `, ${probation.status.toLowerCase()}`}`, records);
   }
   const ended = probation.endDate ?? probation.scheduledEndDate;
   return stage(probation.docketNumber, 'RELEASED', ended, `Probation ${probation.caseNumber} ${probation.status.toLowerCase()} ${ended}`, records);
@@ -209,7 +209,7 @@ export function paroleStage(parole: ParoleFact, docketNumber: string | null, bas
   const records = [...basis, ref.parole(parole)];
   if (SUPERVISED.has(parole.status)) {
     return stage(docketNumber, 'ON_PAROLE', parole.startDate,
-      `On parole since ${parole.startDate} (${parole.caseNumber}, until ${parole.scheduledEndDate})${parole.status === 'ACTIVE' ? '' : `, ${parole.status.toLowerCase()}`}`, records);
+      `Parole case ${parole.caseNumber} from ${parole.startDate} until ${parole.scheduledEndDate}${parole.status === 'ACTIVE' ? '' : `, ${parole.status.toLowerCase()}`}`, records);
   }
   const ended = parole.endDate ?? parole.scheduledEndDate;
   return stage(docketNumber, 'RELEASED', ended, `Parole ${parole.caseNumber} ${parole.status.toLowerCase()} ${ended}`, records);

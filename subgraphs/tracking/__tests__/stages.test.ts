@@ -70,6 +70,8 @@ describe('tracking stage rules', () => {
       const status = trackingStatus(history({ cases: [sentenced({ termDays: 1460 })], custody: [paroled], parole: [parole('ACTIVE')] }));
       assert.deepEqual([status.stage, status.since], ['ON_PAROLE', '2024-02-01']);
       assert.deepEqual(keys(status.basis), [`CCMS ${DOCKET}`, 'OMIS 301234/1', 'PAROLE PR-2024-0000001']);
+      // The stage and its date once, then the record: not "On parole since …: On parole since …".
+      assert.match(status.summary, /^On parole since 2024-02-01: Parole case PR-2024-0000001 from 2024-02-01 until \d{4}-\d{2}-\d{2}$/);
     });
 
     it('gives ON_PROBATION after the prison part of a split sentence', () => {
@@ -77,6 +79,7 @@ describe('tracking stage rules', () => {
       const split = sentenced({ type: 'SPLIT', termDays: 730, suspendedDays: 548, probationMonths: 36 });
       const status = trackingStatus(history({ cases: [split], custody: [released], probation: [probation('ACTIVE', { startDate: '2023-11-10' })] }));
       assert.deepEqual([status.stage, status.since], ['ON_PROBATION', '2023-11-10']);
+      assert.match(status.summary, /^On probation since 2023-11-10: PCMS probation \S+ from 2023-11-10 until \d{4}-\d{2}-\d{2}$/);
     });
 
     it('gives RELEASED when probation was completed, and after a fine', () => {
