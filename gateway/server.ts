@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { Gauge } from 'prom-client';
 import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -196,6 +197,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
   const rateLimit = shared.rate;
   const admission = createAdmission(config.overload.admission, shared.users);
+  // What admission holds right now: a slot that never comes back shows here first.
+  new Gauge({ name: 'obts_gateway_in_flight', help: 'GraphQL requests admitted and running', registers: [metrics.registry], collect() { this.set(admission.load().inFlight); } });
+  new Gauge({ name: 'obts_gateway_queued', help: 'GraphQL requests waiting for a slot', registers: [metrics.registry], collect() { this.set(admission.load().queued); } });
   const refusals = refusalRecorder(audit, config.audit.refusalsPerMinute);
   httpServer.on('clientError', auditClientErrors(refusals));
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => refusals.record(req, res, refusal);

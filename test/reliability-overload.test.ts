@@ -81,6 +81,32 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(records.filter((record) => record.outcome === 'refused' && /^503 queue-(full|timeout)$/.test(record.reason ?? '')).length, refused.length, 'every refusal is audited (CJIS AU-2)');
   });
 
+  it('a client that gives up while queued does not keep the slot it is handed later', async () => {
+    const gateway = await gatewayWith({ GATEWAY_MAX_IN_FLIGHT: '1', GATEWAY_QUEUE_LIMIT: '4', GATEWAY_QUEUE_TIMEOUT_MS: '5000', GATEWAY_USER_CONCURRENCY: '0' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const holder = ask(gateway, 'holder');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Two clients queue behind it and hang up before a slot is free.
+    const quitters = ['q1', 'q2'].map(async (user) => {
+      const controller = new AbortController();
+      const pending = fetch(gateway.url, {
+        method: 'POST', signal: controller.signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
+        body: JSON.stringify({ query: PROFILE_QUERY, variables: { sid } }),
+      }).catch((error: Error) => error.name);
+      setTimeout(() => controller.abort(), 50);
+      return pending;
+    });
+    assert.deepEqual(await Promise.all(quitters), ['AbortError', 'AbortError']);
+    assert.equal((await holder).status, 200);
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 0;
+    // Were the slot kept by a client that left, every request from here on would wait in the
+    // queue and be refused: three in a row are served, and the gateway holds nothing after.
+    for (const user of ['a1', 'a2', 'a3']) assert.equal((await ask(gateway, user)).status, 200, user);
+    const metrics = await (await fetch(gateway.metricsUrl)).text();
+    assert.match(metrics, /^obts_gateway_in_flight(\{[^}]*\})? 0$/m, metrics.split('\n').filter((l) => /in_flight|queued/.test(l)).join('\n'));
+  });
+
   it('one user over their concurrency limit gets 429 USER_CONCURRENCY_LIMIT; another user is served meanwhile', async () => {
     const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_MAX_IN_FLIGHT: '8' });
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;

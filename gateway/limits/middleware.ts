@@ -33,8 +33,18 @@ export function admissionGate(admission: Admission, onRefused: (req: express.Req
     try {
       const locals = res.locals as Locals;
       const identity = locals.identity!;
+      // A client that goes away while its request waits in the queue must not keep the slot
+      // it is handed later ('close' has fired by then; listening afterwards would leak it).
+      let gone = false;
+      const onGone = () => { gone = true; };
+      res.once('close', onGone);
       const verdict = await admission.admit(identity.userId, locals.deadline);
+      res.off('close', onGone);
       if (verdict.ok) {
+        if (gone) {
+          verdict.release();
+          return;
+        }
         res.once('close', verdict.release);
         return next();
       }
