@@ -11,6 +11,7 @@
 // Gateway, subgraphs, stores and autocannon share one Node process and the machine's cores
 // (with whatever else runs there): compare figures within one run, not across machines.
 import '../gateway/telemetry-off.ts';
+import os from 'node:os';
 import { defineCli, parseCommandLine } from '../scripts/cli.ts';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -46,8 +47,11 @@ if (!Number.isInteger(offenders) || offenders < 100) throw new Error(`--offender
 if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw new Error(`--seconds ${values.seconds}: expected 1 to 60`);
 if (!['embedded', 'servers'].includes(values.engines!)) throw new Error(`--engines ${values.engines}: expected embedded or servers`);
 
+// The gateway's own defaults for admission (the test stack turns the per-user limit off);
+// GATEWAY_* settings in the environment override them, as for npm start.
 const stack = await startStack([], {
   engines: values.engines as Engines, tag: 'overload',
+  env: { GATEWAY_USER_CONCURRENCY: '4', ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('GATEWAY_'))) },
   populate: async (stores) => { await seedStores(stores, { offenders, seed: 1 }); },
 });
 const sample = generateStories({ offenders: 200, seed: 1, start: Math.max(0, Math.floor(offenders / 2) - 100) });
@@ -75,12 +79,23 @@ async function drive(options: { connections: number; query: string; users: strin
 }
 
 const mb = () => Math.round(process.memoryUsage().rss / 1048576);
+
+/** Waits (bounded: 15 s) until the gateway has nothing running or queued, so one step does not bill the next. */
+async function idle(): Promise<void> {
+  for (let tries = 0; tries < 75; tries += 1) {
+    const text = await (await fetch(stack.gateway.metricsUrl)).text();
+    if (/^obts_gateway_in_flight 0$/m.test(text) && /^obts_gateway_queued 0$/m.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.log('(the gateway was still busy 15 s after the step)');
+}
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : '–');
 
-console.log(`\n## overload: ${offenders} offenders, ${values.engines}, ${seconds} s per step (machine shared; one process)\n`);
+console.log(`\n## overload: ${offenders} offenders, ${values.engines}, ${seconds} s per step; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; gateway, subgraphs and load generator in one process\n`);
 console.log('| connections | req/s | p50 ms | p99 ms | 503 share | 429 share | RSS MB |');
 console.log('|---|---|---|---|---|---|---|');
 for (const connections of [1, 8, 32, 128, 256]) {
+  await idle();
   const run = await drive({ connections, query: SEARCH_QUERY, users: tokens, seconds });
   console.log(`| ${connections} | ${Math.round(run.rps)} | ${run.p50} | ${run.p99} | ${pct(run.s503, run.total)} | ${pct(run.s429, run.total)} | ${mb()} |`);
 }
@@ -89,7 +104,9 @@ for (const connections of [1, 8, 32, 128, 256]) {
 const alone: number[] = [];
 const beside: number[] = [];
 for (let round = 0; round < 2; round += 1) {
+  await idle();
   alone.push((await drive({ connections: 1, query: PROFILE_QUERY, users: [tokens[0]], seconds })).p99);
+  await idle();
   const [bystander, abuser] = await Promise.all([
     drive({ connections: 1, query: PROFILE_QUERY, users: [tokens[0]], seconds }),
     drive({ connections: 8, query: TRACKING_QUERY, users: [tokens[1]], seconds }),
@@ -103,6 +120,7 @@ console.log(`bystander p99: alone ${median(alone)} ms, beside an abusive user ${
 // 3. Recovery after backend termination under load.
 if (values.engines === 'servers') {
   for (const target of ['postgres', 'mysql'] as const) {
+    await idle();
     let killedAt = 0;
     let lastError = 0;
     let erroredAfter = 0;
