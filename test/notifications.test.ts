@@ -4,10 +4,10 @@
 // and an SSE subscriber of the person, and not a subscriber whose role may not see PRAWN.
 // Every delivery is in the delivery audit.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { sql } from 'kysely';
 import { generateStories } from '../seed/generate.ts';
 import { startStack, type Stack } from './support/stack.ts';
+import { freePort } from './support/ports.ts';
 import { eventually, notificationsOf } from './support/events.ts';
 import { auditRecipients, startNotificationWork, type NotificationWork } from '../notifications/index.ts';
 import { startReceiver, type RunningReceiver } from '../notifications/receiver.ts';
@@ -18,14 +18,6 @@ const target = stories.find((s) => s.warrants.some((w) => w.status === 'active' 
 const warrant = target.warrants.find((w) => w.status === 'active' && !erased(w.docketNumber, target))!;
 
 const SUBSCRIBE = 'mutation($input: SubscribeInput!) { subscribe(input: $input) { subscription { id channel } secret streamUrl } }';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Reads an SSE stream until `want` matches an event or `ms` pass; returns the events read. */
 async function readStream(url: string, token: string, want: (event: { event: string; data: any }) => boolean, ms: number): Promise<Array<{ id: string; event: string; data: any }>> {

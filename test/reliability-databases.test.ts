@@ -11,6 +11,7 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { generateStories } from '../seed/generate.ts';
 import { PROFILE_QUERY } from '../bench/scenarios.ts';
+import { freePort } from './support/ports.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { freshPostgresDatabase, MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL } from './support/databases.ts';
 import { MODULES } from '../subgraphs/index.ts';
@@ -157,14 +158,6 @@ describe('reliability: a subgraph whose database is unreachable at start', funct
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('reliability: the PostgreSQL audit store losing its connections under load', function () {
   this.timeout(120_000);
