@@ -2,15 +2,15 @@
 // gateway (error listeners on the pool and on every checked-out client), and nothing waits
 // for ever (connect, statement and idle-in-transaction timeouts, TCP keep-alive).
 import pg from 'pg';
-import { logger } from '../../subgraphs/shared/log.ts';
+import { hardenedPgPool, poolSettings } from '../../subgraphs/shared/pools.ts';
 
+/**
+ * The agencies' hardened pool (subgraphs/shared/pools.ts: error listeners on the pool and
+ * every client, connect/statement/idle timeouts from the DATABASE_* settings, keep-alive),
+ * with the audit's own size.
+ */
 export function hardenedPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url, max, connectionTimeoutMillis: 5000, keepAlive: true,
-    statement_timeout: 10_000, idle_in_transaction_session_timeout: 15_000, idleTimeoutMillis: 30_000,
-  });
-  pool.on('error', (error) => logger.warn({ err: error }, 'audit database connection lost (idle); the next write reconnects'));
-  return pool;
+  return hardenedPgPool({ connectionString: url }, 'audit', { ...poolSettings(), max });
 }
 
 /** Runs `work` on a checked-out client whose errors reject the work instead of crashing the process. */
