@@ -11,10 +11,16 @@ export const MYSQL_ADMIN_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0
  * A tag unique to this test run, part of every database name, so two runs against one
  * server (two developers, a CI run beside a session) never drop each other's databases.
  */
-export const RUN_TAG = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+// Kept on globalThis: mocha loads the root hook (test/support/network-guard.ts) through
+// another module loader than the test files, so this module can be evaluated twice in one
+// run; both copies must share one tag and one list, or the hook drops nothing.
+const shared = globalThis as typeof globalThis & { obtsTestDatabases?: { tag: string; created: { engine: 'postgres' | 'mysql'; database: string }[] } };
+shared.obtsTestDatabases ??= { tag: `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`, created: [] };
+
+export const RUN_TAG = shared.obtsTestDatabases.tag;
 
 /** Databases this run created, dropped by dropRunDatabases() when the run ends. */
-const created: { engine: 'postgres' | 'mysql'; database: string }[] = [];
+const created = shared.obtsTestDatabases.created;
 
 function databaseName(name: string): string {
   return `obts_test_${RUN_TAG}_${name.replace(/[^a-z0-9_]/gi, '_')}`.toLowerCase().slice(0, 63);
