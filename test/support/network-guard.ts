@@ -6,8 +6,14 @@
 import net from 'node:net';
 import { dropRunDatabases } from './databases.ts';
 
+// On globalThis, and the wrapper installed once: mocha loads this root hook through another
+// module loader than the test files that import it, so this module may be evaluated twice;
+// both copies must record into the one list the final hook checks.
+const shared = globalThis as typeof globalThis & { obtsNetworkGuard?: { refused: string[]; installed: boolean } };
+shared.obtsNetworkGuard ??= { refused: [], installed: false };
+
 /** Addresses that were refused, for the final check and for the guard's own test. */
-export const refusedConnections: string[] = [];
+export const refusedConnections: string[] = shared.obtsNetworkGuard.refused;
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost']);
 
@@ -28,16 +34,23 @@ function targetOf(args: unknown[]): { host?: string; port?: unknown; path?: stri
   return { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
 }
 
-const originalConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-  const target = targetOf(args);
-  if (!target.path && !isLoopback(target.host)) {
-    const where = `${target.host}:${String(target.port)}`;
-    refusedConnections.push(where);
-    throw new Error(`network guard: refused a connection to ${where}; tests may only reach loopback`);
-  }
-  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+if (!shared.obtsNetworkGuard.installed) {
+  shared.obtsNetworkGuard.installed = true;
+  installGuard();
+}
+
+function installGuard(): void {
+  const originalConnect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+    const target = targetOf(args);
+    if (!target.path && !isLoopback(target.host)) {
+      const where = `${target.host}:${String(target.port)}`;
+      refusedConnections.push(where);
+      throw new Error(`network guard: refused a connection to ${where}; tests may only reach loopback`);
+    }
+    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof net.Socket.prototype.connect;
+}
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context) {
