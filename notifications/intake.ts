@@ -7,7 +7,7 @@
 // docket only, for every agency the audit log shows received the person's records
 // (C.G.S. 54-142h(a), 54-142k(b)).
 import type { ChangeEvent } from '../subgraphs/shared/outbox/kinds.ts';
-import { nowStamp, type NotificationStore } from './store.ts';
+import { nowStamp, type NotificationStore, type SubscriptionTable } from './store.ts';
 
 /** The permission a subscriber needs to be told of an event of each source system. */
 export const SYSTEM_PERMISSION: Record<string, string> = {
@@ -27,29 +27,73 @@ export type Recipients = (sid: string) => Promise<string[]>;
 export const courtOf = (docket: string | null): string | null => (docket ? docket.slice(0, 4) : null);
 
 /**
- * A subscription is told of changes committed after it was made, not of the history the
- * feed still holds (a service started for the first time reads its feeds from the start).
+ * A subscription is told of the events its service takes in after it was made, not of the
+ * history the feeds still hold (a first start reads them from the beginning): an event
+ * counts when its sequence is past the one the service had taken in from that feed when
+ * the subscription was made (`from_seq`). For a feed the service had not read yet (a
+ * JetStream consumer keeps its position in the broker), the creation time decides, with
+ * this much lookback for clocks that disagree and transactions that commit a little after
+ * they wrote.
  */
-function subscribedBefore(subscription: { created_ts: string }, event: ChangeEvent): boolean {
-  return Date.parse(event.time) >= Date.parse(`${subscription.created_ts.replace(' ', 'T')}Z`);
+export const SUBSCRIPTION_LOOKBACK_MS = 5_000;
+
+// Private: a subscription's creation stamp (UTC, "YYYY-MM-DD HH:MM:SS.mmm") as epoch ms.
+const createdMs = (stamp: string): number => Date.parse(`${stamp.replace(' ', 'T')}Z`);
+
+type Since = Pick<SubscriptionTable, 'created_ts' | 'from_seq'>;
+
+function fromSequence(subscription: Since, feed: string): number | undefined {
+  const from = subscription.from_seq ? (JSON.parse(subscription.from_seq) as Record<string, number>) : {};
+  return typeof from[feed] === 'number' ? from[feed] : undefined;
 }
 
-// Private: when the oldest active subscription was made, per store, and when that was read.
-// An event older than every subscription can make no delivery (subscribedBefore), so it is
-// passed over without a transaction: a first start reads the agencies' whole history.
-const oldestSubscription = new WeakMap<NotificationStore, { readAt: number; oldest: number | null }>();
+function subscribedBefore(subscription: Since, event: ChangeEvent): boolean {
+  const from = fromSequence(subscription, event.feed);
+  if (from !== undefined) return event.sequence > from;
+  return Date.parse(event.time) >= createdMs(subscription.created_ts) - SUBSCRIPTION_LOOKBACK_MS;
+}
+
+/** What the subscribe mutation stores as `from_seq`: where this service's feed consumers are. */
+export async function feedPositions(store: NotificationStore): Promise<string> {
+  const rows = await store.db.selectFrom('obts_feed_cursor').select(['feed', 'last_seq']).where('consumer', 'like', 'notifications-%').execute();
+  return JSON.stringify(Object.fromEntries(rows.map((row) => [row.feed, Number(row.last_seq)])));
+}
+
+// Private: per store, the active subscriptions' starting points, and when they were read.
+// An event before every subscription's start can make no delivery (subscribedBefore), so it
+// is passed over without a transaction: a first start reads the agencies' whole history.
+interface Starts { readAt: number; subscriptions: Since[]; byFeed: Map<string, { minSeq: number | null; oldestMs: number | null }> }
+const starts = new WeakMap<NotificationStore, Starts>();
+
+/** Forgets what beforeEverySubscription read (the subscribe mutation calls it). */
+export function subscriptionsChanged(store: NotificationStore): void {
+  starts.delete(store);
+}
 
 async function beforeEverySubscription(store: NotificationStore, event: ChangeEvent): Promise<boolean> {
   const time = Date.parse(event.time);
-  let known = oldestSubscription.get(store);
-  // Trusted only when read after the event was committed; else a subscription made since
-  // the last read could be missed.
-  if (!known || known.readAt <= time) {
-    const row = await store.db.selectFrom('ntf_subscription').select((eb) => eb.fn.min('created_ts').as('oldest')).where('active', '=', 'Y').executeTakeFirst();
-    known = { readAt: Date.now(), oldest: row?.oldest ? Date.parse(`${String(row.oldest).replace(' ', 'T')}Z`) : null };
-    oldestSubscription.set(store, known);
+  let known = starts.get(store);
+  // Read again for an event near or after the last read: a subscription made meanwhile in
+  // another process (or committed just after the read) must still get it.
+  if (!known || time >= known.readAt - SUBSCRIPTION_LOOKBACK_MS - 5_000) {
+    const readAt = Date.now();
+    const subscriptions = await store.db.selectFrom('ntf_subscription').select(['created_ts', 'from_seq']).where('active', '=', 'Y').execute();
+    known = { readAt, subscriptions, byFeed: new Map() };
+    starts.set(store, known);
   }
-  return known.oldest === null || time < known.oldest;
+  let feed = known.byFeed.get(event.feed);
+  if (!feed) {
+    feed = { minSeq: null, oldestMs: null };
+    for (const subscription of known.subscriptions) {
+      const from = fromSequence(subscription, event.feed);
+      if (from !== undefined) feed.minSeq = feed.minSeq === null ? from : Math.min(feed.minSeq, from);
+      else feed.oldestMs = Math.min(feed.oldestMs ?? Infinity, createdMs(subscription.created_ts));
+    }
+    known.byFeed.set(event.feed, feed);
+  }
+  const afterSome = feed.minSeq !== null && event.sequence > feed.minSeq;
+  const recentEnough = feed.oldestMs !== null && time >= feed.oldestMs - SUBSCRIPTION_LOOKBACK_MS;
+  return !afterSome && !recentEnough;
 }
 
 /** Records the event's deliveries; returns the subscription ids that got one. */
@@ -66,7 +110,7 @@ export async function takeIn(store: NotificationStore, event: ChangeEvent, recip
       for (const ori of noticeOris) {
         await trx.insertInto('ntf_erasure_notice').values({ ori, docket: event.docketNumber!, feed: event.feed, chg_seq: event.sequence, created_ts: nowStamp() }).execute();
       }
-      const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts'])
+      const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts', 'from_seq'])
         .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', noticeOris).execute()).filter((s) => subscribedBefore(s, event));
       for (const { id } of subscribers) {
         await trx.insertInto('ntf_delivery').values({ ...base, subscription_id: id, idem_key: `${event.feed}:${event.sequence}:${id}`, kind: ERASURE_NOTICE, system: event.system, rec_key: event.docketNumber!, sid: null }).execute();
@@ -74,7 +118,7 @@ export async function takeIn(store: NotificationStore, event: ChangeEvent, recip
       return subscribers.map((s) => s.id);
     }
     const court = courtOf(event.docketNumber);
-    const candidates = await trx.selectFrom('ntf_subscription').select(['id', 'kinds', 'permissions', 'created_ts']).where('active', '=', 'Y')
+    const candidates = await trx.selectFrom('ntf_subscription').select(['id', 'kinds', 'permissions', 'created_ts', 'from_seq']).where('active', '=', 'Y')
       .where((eb) => eb.or([
         eb('target_sid', '=', event.sid ?? '-'),
         eb('target_court', '=', court ?? '-'),

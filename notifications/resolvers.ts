@@ -11,6 +11,7 @@ import type { Identity } from '../subgraphs/shared/identity.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import { nowStamp, type NotificationStore, type SubscriptionTable } from './store.ts';
 import { checkWebhookUrl } from './webhook.ts';
+import { feedPositions, subscriptionsChanged } from './intake.ts';
 import { STREAM_PATH, tokenHash } from './sse.ts';
 import { knownSids, type NotificationSettings } from './settings.ts';
 
@@ -51,6 +52,7 @@ export const resolvers: GraphQLResolverMap<NotificationsContext> = {
       const secret = randomBytes(32).toString('base64url');
       const stored: SubscriptionTable = { ...row, webhook_secret: row.channel === 'WEBHOOK' ? secret : null, stream_token_hash: row.channel === 'SSE' ? tokenHash(secret) : null };
       await ctx.store.db.insertInto('ntf_subscription').values(stored).execute();
+      subscriptionsChanged(ctx.store);
       return { subscription: stored, secret, streamUrl: row.channel === 'SSE' ? `${ctx.settings.publicUrl}${STREAM_PATH}` : null };
     },
     unsubscribe: async (_: unknown, args: { id: string }, ctx: NotificationsContext) => {
@@ -125,5 +127,6 @@ async function checkedSubscription(input: SubscribeInput, who: Identity, ctx: No
     certified_until: who.certifiedUntil ?? new Date(0).toISOString(), target_sid: sid, target_court: court,
     target_warrants: input.warrants ? 'Y' : 'N', erasure_notices: input.erasureNotices ? 'Y' : 'N', kinds: JSON.stringify(kinds),
     channel: input.channel, webhook_url: webhookUrl, webhook_secret: null, stream_token_hash: null, created_ts: nowStamp(), active: 'Y',
+    from_seq: await feedPositions(ctx.store),
   };
 }

@@ -27,6 +27,12 @@ export interface SubscriptionTable {
   stream_token_hash: string | null;
   created_ts: string;
   active: string;
+  /**
+   * JSON object feed → the sequence this service had taken in from that feed when the
+   * subscription was made: it is told of later events only. Null for subscriptions made
+   * before the column existed (then its creation time decides).
+   */
+  from_seq: string | null;
 }
 
 export type DeliveryState = 'PENDING' | 'DELIVERED' | 'DEAD';
@@ -118,6 +124,8 @@ async function migrate(db: Kysely<NotificationsDb>): Promise<void> {
     .addColumn('created_ts', 'varchar(30)', (c) => c.notNull())
     .addColumn('active', 'char(1)', (c) => c.notNull())
     .execute();
+  // Added after the first release; PostgreSQL and PGlite both know IF NOT EXISTS.
+  await sql`ALTER TABLE ntf_subscription ADD COLUMN IF NOT EXISTS from_seq text`.execute(db);
   await s.createTable('ntf_delivery').ifNotExists()
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('subscription_id', 'varchar(36)', (c) => c.notNull())
