@@ -41,7 +41,7 @@ const parsed = (() => {
 if (!parsed) process.exit(0);
 const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '10', connections: '1,16', seed: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
-  console.error(`bench: ${message}; see \`bench --help\``);
+  console.error(`bench: ${message}; see \`npm run bench -- --help\``);
   process.exit(2);
 };
 const offenders = Number(values.offenders);

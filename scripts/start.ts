@@ -33,7 +33,7 @@ const spec = defineCli({
   },
   notes: [
     'Settings (environment): *_DATABASE_URL (unset: embedded PGlite under OBTS_DATA_DIR), GATEWAY_PORT, GATEWAY_HOST,',
-    'PUBLIC_SAFETY_PORT, JUDICIAL_PORT, CORRECTION_PORT, TRACKING_PORT, OBTS_SEED_OFFENDERS, OBTS_SEED, OBTS_MODE — see README "Configure".',
+    'PUBLIC_SAFETY_PORT, JUDICIAL_PORT, CORRECTION_PORT, TRACKING_PORT, NOTIFICATIONS_PORT, OBTS_SEED_OFFENDERS, OBTS_SEED, OBTS_MODE — see README "Configure".',
   ],
   examples: ['npm start', 'GATEWAY_PORT=5000 npm start', 'JUDICIAL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/judicial npm start'],
 });
@@ -67,6 +67,8 @@ async function shutdown(code: number): Promise<never> {
   // the first shutdown instead of exiting under it.
   stopped ??= (async () => {
     stopping = true;
+    // No restarts from here on, whatever exits while the gateway drains.
+    for (const p of processes) p.holdRestarts();
     if (gateway) {
       say('draining the gateway…');
       await gateway.stop().catch((error: Error) => complain(`gateway did not stop cleanly: ${error.message}`));
@@ -134,7 +136,7 @@ try {
       name: `subgraph ${entry.name}`,
       command: process.execPath,
       args: ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))],
-      spawnOptions: { env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OBTS_SERVICE: entry.name }, stdio: ['ignore', 'inherit', 'inherit'] },
+      spawnOptions: { env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OBTS_SERVICE: entry.name, OBTS_SUPERVISED: '1' }, stdio: ['ignore', 'inherit', 'inherit'] },
       log: complain,
     }));
   }

@@ -11,6 +11,8 @@ export interface Supervised {
   readonly child: ChildProcess | undefined;
   /** How many times it was restarted. */
   readonly restarts: number;
+  /** No more restarts: an exit from now on is final (shutdown has begun). */
+  holdRestarts(): void;
   /** Stops it (and its restarts); resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -61,6 +63,10 @@ export function supervise(options: SuperviseOptions): Supervised {
     name: options.name,
     get child() { return child; },
     get restarts() { return restarts; },
+    holdRestarts() {
+      stopping = true;
+      clearTimeout(timer);
+    },
     async stop(graceMs = 10_000) {
       stopping = true;
       clearTimeout(timer);

@@ -51,7 +51,8 @@ describe('npm start', function () {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const run = (args: string[] = []) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, as a terminal gives a command: Ctrl-C is SIGINT to the group.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output = { stdout: '', stderr: '' };
     child.stdout!.on('data', (chunk) => { output.stdout += chunk; });
     child.stderr!.on('data', (chunk) => { output.stderr += chunk; });
@@ -86,10 +87,14 @@ describe('npm start', function () {
       subgraphPids = childrenOf(child.pid!).filter((pid) => commandLine(pid).includes('index.ts'));
       assert.ok(existsSync(path.join(dataDir, 'obts.lock')), 'the run lock is held while it runs');
     } finally {
-      child.kill('SIGINT');
+      process.kill(-child.pid!, 'SIGINT'); // Ctrl-C: the whole group, subgraphs included
     }
     assert.equal(await exited, 0, output.stderr);
     assert.match(output.stdout, /draining the gateway/);
+    // The subgraphs waited for the drain (they ignore the group's SIGINT under npm start)
+    // and nothing was restarted while it ran.
+    const restartsWhileStopping = output.stderr.split('\n').filter((line) => /restarting in/.test(line) && !/judicial exited \(signal SIGKILL\)/.test(line));
+    assert.deepEqual(restartsWhileStopping, []);
     assert.deepEqual(subgraphPids.filter(alive), [], 'no subgraph process outlives npm start');
     assert.equal(existsSync(path.join(dataDir, 'obts.lock')), false, 'the lock is released');
   });

@@ -43,5 +43,10 @@ export async function serve(module: SubgraphModule<any, any>, env: NodeJS.Proces
   });
   // Finish requests in flight and close the store (PGlite flushes its files) before exiting.
   const stop = () => void background.then((work) => work?.stop()).then(() => running.stop()).then(() => slot.close()).finally(() => process.exit(0));
-  process.once('SIGTERM', stop).once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // Under `npm start` (OBTS_SUPERVISED=1) a terminal's Ctrl-C reaches the whole process
+  // group; the supervisor drains the gateway first and then sends SIGTERM, so the subgraph
+  // keeps answering the requests in flight until then.
+  if (env.OBTS_SUPERVISED === '1') process.on('SIGINT', () => undefined);
+  else process.once('SIGINT', stop);
 }
