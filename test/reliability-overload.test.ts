@@ -81,23 +81,29 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(records.filter((record) => record.outcome === 'refused' && /^503 queue-(full|timeout)$/.test(record.reason ?? '')).length, refused.length, 'every refusal is audited (CJIS AU-2)');
   });
 
-  it('a client that gives up while queued does not keep the slot it is handed later', async () => {
+  it('a client that gives up while queued leaves the queue at once and never keeps a slot', async () => {
     const gateway = await gatewayWith({ GATEWAY_MAX_IN_FLIGHT: '1', GATEWAY_QUEUE_LIMIT: '4', GATEWAY_QUEUE_TIMEOUT_MS: '5000', GATEWAY_USER_CONCURRENCY: '0' });
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
     const holder = ask(gateway, 'holder');
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const gauge = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(gateway.metricsUrl)).text())?.[1]);
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      for (let i = 0; i < 100; i += 1) { if (await check()) return; await new Promise((resolve) => setTimeout(resolve, 20)); }
+      assert.fail(`gave up waiting for ${what}`);
+    };
     // Two clients queue behind it and hang up before a slot is free.
-    const quitters = ['q1', 'q2'].map(async (user) => {
-      const controller = new AbortController();
-      const pending = fetch(gateway.url, {
-        method: 'POST', signal: controller.signal,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
-        body: JSON.stringify({ query: PROFILE_QUERY, variables: { sid } }),
-      }).catch((error: Error) => error.name);
-      setTimeout(() => controller.abort(), 50);
-      return pending;
-    });
+    const controllers = [new AbortController(), new AbortController()];
+    const quitters = ['q1', 'q2'].map(async (user, i) => fetch(gateway.url, {
+      method: 'POST', signal: controllers[i].signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
+      body: JSON.stringify({ query: PROFILE_QUERY, variables: { sid } }),
+    }).then((r) => String(r.status), (error: Error) => error.name));
+    await until('both to wait in the queue', async () => (await gauge('obts_gateway_queued')) === 2);
+    for (const controller of controllers) controller.abort();
     assert.deepEqual(await Promise.all(quitters), ['AbortError', 'AbortError']);
+    // They give their places back at once, while the first still runs.
+    await until('the queue to empty', async () => (await gauge('obts_gateway_queued')) === 0);
+    assert.equal(await gauge('obts_gateway_in_flight'), 1);
     assert.equal((await holder).status, 200);
     for (const proxy of Object.values(proxies)) proxy.delayMs = 0;
     // Were the slot kept by a client that left, every request from here on would wait in the

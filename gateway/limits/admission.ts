@@ -52,7 +52,8 @@ export function localUserConcurrency(): UserConcurrency {
 export type Admitted = { ok: true; release: () => void; queuedMs: number } | { ok: false; refusal: Refusal };
 
 export interface Admission {
-  admit(userId: string, deadline?: Deadline): Promise<Admitted>;
+  /** `gone` aborts when the client goes away: a queued request then leaves the queue. */
+  admit(userId: string, deadline?: Deadline, gone?: AbortSignal): Promise<Admitted>;
   /** Requests running and waiting now (for /metrics and tests). */
   load(): { inFlight: number; queued: number };
 }
@@ -75,7 +76,7 @@ export function createAdmission(settings: AdmissionSettings, users: UserConcurre
 
   return {
     load: () => ({ inFlight, queued: line.length }),
-    async admit(userId, deadline) {
+    async admit(userId, deadline, gone) {
       const arrived = performance.now();
       let releaseUser: (() => void) | null = () => {};
       if (settings.userConcurrency > 0) {
@@ -98,16 +99,26 @@ export function createAdmission(settings: AdmissionSettings, users: UserConcurre
       }
       const wait = Math.max(0, Math.min(settings.queueTimeoutMs, deadline ? deadline.remaining() : Infinity));
       return new Promise<Admitted>((resolve) => {
+        const leave = (refusal: Refusal) => {
+          clearTimeout(entry.timer);
+          gone?.removeEventListener('abort', onGone);
+          const at = line.indexOf(entry);
+          if (at >= 0) line.splice(at, 1);
+          releaseUser!();
+          resolve({ ok: false, refusal });
+        };
+        // A client that went away gives its place in the queue back at once.
+        const onGone = () => leave({ ...overloaded(settings, 'queue-timeout'), reason: 'client-gone', message: 'The client closed the connection while the request waited for a slot; nothing was asked of any agency' });
         const entry = {
-          admit: () => resolve({ ok: true, release, queuedMs: performance.now() - arrived }),
-          timer: setTimeout(() => {
-            const at = line.indexOf(entry);
-            if (at >= 0) line.splice(at, 1);
-            releaseUser!();
-            resolve({ ok: false, refusal: overloaded(settings, 'queue-timeout') });
-          }, wait),
+          admit: () => {
+            gone?.removeEventListener('abort', onGone);
+            resolve({ ok: true, release, queuedMs: performance.now() - arrived });
+          },
+          timer: setTimeout(() => leave(overloaded(settings, 'queue-timeout')), wait),
         };
         line.push(entry);
+        if (gone?.aborted) onGone();
+        else gone?.addEventListener('abort', onGone, { once: true });
       });
     },
   };

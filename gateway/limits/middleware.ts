@@ -36,9 +36,10 @@ export function admissionGate(admission: Admission, onRefused: (req: express.Req
       // A client that goes away while its request waits in the queue must not keep the slot
       // it is handed later ('close' has fired by then; listening afterwards would leak it).
       let gone = false;
-      const onGone = () => { gone = true; };
+      const left = new AbortController();
+      const onGone = () => { gone = true; left.abort(); };
       res.once('close', onGone);
-      const verdict = await admission.admit(identity.userId, locals.deadline);
+      const verdict = await admission.admit(identity.userId, locals.deadline, left.signal);
       res.off('close', onGone);
       if (verdict.ok) {
         if (gone) {

@@ -113,6 +113,9 @@ async function pickDialect(location: StoreLocation): Promise<{ dialect: Dialect;
       // Error listeners, timeouts and keep-alive: subgraphs/shared/pools.ts.
       const pool = hardenedPgPool({
         connectionString: location.url,
+        // Dates and timestamps come back as text in ISO form whatever the server's DateStyle
+        // (an agency server set to SQL or German style would break every parser of them).
+        options: '-c DateStyle=ISO,MDY',
         types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
       }, redactUrl(location.url));
       return { dialect: new PostgresDialect({ pool }), engine, describe: redactUrl(location.url) };

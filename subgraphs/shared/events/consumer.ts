@@ -62,7 +62,8 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
           headers: { 'content-type': 'application/json', authorization: `Bearer ${await source.token()}`, 'x-obts-purpose': 'C' },
           body: JSON.stringify({ query, operationName: 'FeedPage', variables: { after: String(after), kinds: options.kind ? [options.kind] : null } }),
           signal: AbortSignal.timeout(30_000),
-        });
+        }).catch((error: Error) => { throw Object.assign(error, { gatewayDown: true }); });
+        if (response.status === 502 || response.status === 503) throw Object.assign(new Error(`the gateway answered ${response.status} (not up, or draining)`), { gatewayDown: true });
         const body = await response.json() as { data?: Record<string, { events: ChangeEvent[]; endCursor: string; hasMore: boolean } | null>; errors?: Array<{ message: string }> };
         const page = body.data?.[field];
         if (!page) throw new Error(`feed ${options.feed} answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
@@ -71,16 +72,20 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
         if (next > after) await source.cursor.save(next);
         after = Math.max(after, next);
         more = page.hasMore;
-        if (failingSince !== undefined) logger.info({ consumer: options.name, failingMs: Date.now() - failingSince }, 'feed read works again');
+        if (lastWarning) logger.info({ consumer: options.name, failingMs: Date.now() - (failingSince ?? Date.now()) }, 'feed read works again');
         failingSince = undefined;
+        lastWarning = 0;
         backoffMs = 1000;
       } catch (error) {
         failed = true;
         failingSince ??= Date.now();
-        // Quiet for the first 30 s: at `npm start` the subgraphs come up before the gateway.
-        if (!stopped && Date.now() - failingSince >= 30_000 && Date.now() - lastWarning >= 60_000) {
+        // A gateway that is not up (yet, or any more) is expected for 30 s: at `npm start` the
+        // subgraphs come up before it, and it drains first. Anything else (a refused token, a
+        // failing effect) is said at once. Then at most once a minute.
+        const down = (error as { gatewayDown?: boolean }).gatewayDown === true;
+        if (!stopped && (!down || Date.now() - failingSince >= 30_000) && Date.now() - lastWarning >= 60_000) {
           lastWarning = Date.now();
-          logger.warn({ err: error, consumer: options.name }, 'feed read failing for 30 s or more; retrying (next warning in a minute if it still fails)');
+          logger.warn({ err: error, consumer: options.name }, down ? 'feed read failing for 30 s or more; retrying (next warning in a minute if it still fails)' : 'feed read failed; retrying (next warning in a minute if it still fails)');
         }
       }
       const pause = failed ? backoffMs : options.idleMs ?? 200;
