@@ -29,10 +29,10 @@ export const SEXUAL_OFFENSE_SECTIONS = new Set([
 
 /** How a conviction fares, in the order the rules are applied (the first that applies wins). */
 export const OUTCOMES = {
-  'class-a-b-felony': 'class A or B felony: never erased by operation of law (54-142a(e)(2))',
-  'family-violence': 'family-violence crime (46b-38a): never erased by operation of law (54-142a(e)(2))',
-  'sexual-offense': 'sexual offence (54-250): never erased by operation of law (54-142a(e)(2))',
-  'class-c-felony': 'class C felony: not among the offences 54-142a(e)(1) erases',
+  'class-a-b-felony': 'class A or B felony: never erased by operation of law (54-142a(e))',
+  'family-violence': 'family-violence crime (46b-38a): never erased by operation of law (54-142a(e))',
+  'sexual-offense': 'sexual offence (54-250): never erased by operation of law (54-142a(e))',
+  'class-c-felony': 'class C felony: not among the offences 54-142a(e) erases',
   'unclassified-felony': 'unclassified felony: erasable only with a maximum term of 5 years or less, which CCMS does not record',
   'offense-before-2000': 'offense (arrest) before 1 January 2000: outside 54-142a(e)',
   'sex-offender-registrant': 'the person is on the Sex Offender Registry and no conviction shown identifies the registrable offence',
