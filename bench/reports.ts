@@ -4,7 +4,7 @@
 // then runs each report as its own process (`reports/cli.ts`, as `npm run report` does)
 // and prints, per report: wall time, rows, gateway requests, requests each agency's
 // subgraph received (from the gateway's /metrics) and the report process's peak memory
-// (its maxRSS). "process s" includes starting Node and compiling the TypeScript; "run s"
+// (VmHWM: its own peak resident set, not the parent's that getrusage carries over). "process s" includes starting Node and compiling the TypeScript; "run s"
 // is the report's own time, from its first request to its last row. Everything shares this machine's cores: compare figures from one run.
 import '../gateway/telemetry-off.ts';
 import { spawn } from 'node:child_process';
