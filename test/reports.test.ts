@@ -170,6 +170,10 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       assert.equal(requests, 4);
       const perPage: Record<string, number> = { 'public-safety': 1, judicial: 1, correction: 2 };
       for (const [agency, calls] of Object.entries(perPage)) assert.equal(after[agency] - (before[agency] ?? 0), 4 * calls, `${agency} asked ${after[agency] - (before[agency] ?? 0)} times in 4 pages`);
+      // Purpose R (research/statistics, the CLI's default) gets conviction information only
+      // (C.G.S. 54-142k): the same convictions, so the same list.
+      const statistical = new GatewayClient({ url: stack.gateway.url, token: await stack.token({ user: 'report-statistician', roles: ['analyst'] }), purpose: 'R' });
+      assert.deepEqual(section((await run(statistical, 'clean-slate', { on })).rows, 'erasable').map(keyOf).sort(), expected.erasable);
       // Pages of 500 cost more than the limit this stack sets (5 M): the walk asks again with smaller pages.
       const partial = await run(victimServices, 'clean-slate', { on, pageSize: 500 });
       assert.match(partial.notes.join(' '), /a page of 500 people costs \d+, over the gateway's cost limit of 5000000: the walk reads pages of \d+/);
