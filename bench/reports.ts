@@ -4,7 +4,7 @@
 // then runs each report as its own process (`reports/cli.ts`, as `npm run report` does)
 // and prints, per report: wall time, rows, gateway requests, requests each agency's
 // subgraph received (from the gateway's /metrics) and the report process's peak memory
-// (its maxRSS). "process s" includes starting Node and compiling the TypeScript; "run s"
+// (VmHWM: its own peak resident set, not the parent's that getrusage carries over). "process s" includes starting Node and compiling the TypeScript; "run s"
 // is the report's own time, from its first request to its last row. Everything shares this machine's cores: compare figures from one run.
 import '../gateway/telemetry-off.ts';
 import { spawn } from 'node:child_process';
@@ -48,7 +48,13 @@ const RUNS: Array<[string, string[]]> = [
   ['recidivism', ['--from', '2019-01-01', '--to', '2022-12-31']],
   ['discrepancies', []],
   ['population', ['--on', '2026-06-30']],
+  ['clean-slate', ['--on', '2026-06-30']],
+  // Reads the audit log the gateway wrote during this run (local store, no gateway request), as an auditor.
+  ['audit-review', ['--from', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), '--to', new Date().toISOString().slice(0, 10)]],
 ];
+/** Roles each report runs as (default analyst). */
+const ROLES: Record<string, string> = { 'audit-review': 'auditor' };
+const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
 async function subgraphCalls(stack: Stack): Promise<Record<string, number>> {
   const text = await (await fetch(stack.gateway.metricsUrl)).text();
@@ -79,15 +85,16 @@ const stack = await startStack([], {
 });
 const folder = mkdtempSync(path.join(os.tmpdir(), 'obts-report-bench-'));
 try {
-  console.log(`\n## reports, ${offenders} offenders, ${values.engines} engines, page size ${values['page-size']} (seeded in ${(seedMs / 1000).toFixed(0)} s)\n`);
+  console.log(`\n## reports, ${offenders} offenders, ${values.engines} engines, page size ${values['page-size']} (seeded in ${(seedMs / 1000).toFixed(0)} s), ${os.cpus().length} cores, load average ${load()} (1, 5, 15 min) at the start\n`);
   console.log('| report | process s | run s | rows | gateway requests | public-safety | judicial | correction | tracking | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
-  const token = await stack.token({ user: 'report-bench', roles: ['analyst'] });
+  const tokens: Record<string, string> = {};
+  const tokenFor = async (role: string) => (tokens[role] ??= await stack.token({ user: `report-bench-${role}`, roles: [role] }));
   for (const [name, args] of RUNS) {
     if (values.only && !values.only.split(',').includes(name)) continue;
     const before = await subgraphCalls(stack);
     const started = Date.now();
-    const { code, stderr } = await runCli([name, ...args, '--page-size', values['page-size']!, '--out', path.join(folder, `${name}.csv`)], { OBTS_TOKEN: token, OBTS_GATEWAY_URL: stack.gateway.url });
+    const { code, stderr } = await runCli([name, ...args, '--page-size', values['page-size']!, '--out', path.join(folder, `${name}.csv`)], { OBTS_TOKEN: await tokenFor(ROLES[name] ?? 'analyst'), OBTS_GATEWAY_URL: stack.gateway.url, OBTS_DATA_DIR: stack.dataDir });
     const seconds = (Date.now() - started) / 1000;
     const after = await subgraphCalls(stack);
     const done = /done: \S+, (\d+) rows .*?, (\d+) gateway requests, ([\d.]+) s, peak memory (\d+) MB/.exec(stderr);
@@ -98,6 +105,7 @@ try {
     const calls = ['public-safety', 'judicial', 'correction', 'tracking'].map((agency) => (after[agency] ?? 0) - (before[agency] ?? 0));
     console.log(`| ${name} | ${seconds.toFixed(1)} | ${done[3]} | ${done[1]} | ${done[2]} | ${calls.join(' | ')} | ${done[4]} |`);
   }
+  console.log(`\nload average ${load()} (1, 5, 15 min) at the end`);
 } finally {
   rmSync(folder, { recursive: true, force: true });
   await stack.stop();

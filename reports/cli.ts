@@ -11,7 +11,7 @@ import { REPORTS, findReport } from './definitions/index.ts';
 import { ReportError, usage } from './errors.ts';
 import { resolveOptions, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './options.ts';
 import { checkTarget, fileSink, stdoutSink } from './output/sink.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, peakMemoryMb } from './progress.ts';
 import { FORMATS, runReport, type Format } from './run.ts';
 import { reportPurpose, reportToken } from './token.ts';
 import type { ReportDefinition } from './types.ts';
@@ -101,7 +101,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const result = await runReport(report, options, { client, sink, format, user: identity.user, roles: identity.roles, env, progress });
     if (!values.quiet) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      say(`done: ${report.name}, ${result.rows} rows to ${sink.describe}, ${result.requests} gateway requests, ${seconds} s, peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+      say(`done: ${report.name}, ${result.rows} rows to ${sink.describe}, ${result.requests} gateway requests, ${seconds} s, peak memory ${peakMemoryMb()} MB`);
     }
     return 0;
   } catch (error) {

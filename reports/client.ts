@@ -17,6 +17,13 @@ export interface GatewayAnswer<T> {
   forbidden: GatewayError[];
 }
 
+/** The gateway refused an operation as over its cost limit (before any agency was asked). */
+export class QueryCostError extends ReportError {
+  constructor(message: string, readonly limit: number, readonly cost: number) {
+    super(message);
+  }
+}
+
 export interface ClientOptions {
   url: string;
   token: string;
@@ -76,6 +83,8 @@ export class GatewayClient {
     if (response.status === 401) throw new ReportError(`the gateway refused the token (${first ?? 'unauthorized'}); get a fresh one (npm run token, or your identity provider) and set OBTS_TOKEN`);
     if (response.status === 403) throw new ReportError(`the gateway refused the request (${first ?? 'forbidden'})`);
     if (response.status === 429) throw new ReportError(`the gateway kept refusing requests as too many (${first ?? 'rate limited'}); try again later or with a larger --page-size`);
+    const cost = /Query Cost limit of (\d+) exceeded, found (\d+)/.exec(first ?? '');
+    if (response.status === 400 && cost) throw new QueryCostError(`the gateway answered 400: ${first}; try a smaller --page-size`, Number(cost[1]), Number(cost[2]));
     if (!body || (response.status !== 200 && !body.data)) throw new ReportError(`the gateway answered ${response.status}${first ? `: ${first}` : ''}`);
     const errors = body.errors ?? [];
     const forbidden = errors.filter((error) => error.extensions?.code === 'FORBIDDEN');

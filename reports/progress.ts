@@ -1,6 +1,7 @@
 // Progress of a run on stderr: a bar redrawn in place on a terminal (pages done, rows,
 // estimated time left), plain lines otherwise (logs, CI) — about one per tenth of the
 // walk, so a long run neither floods a log nor goes silent.
+import { readFileSync } from 'node:fs';
 export interface Progress {
   /** A page came back: `pages` done so far of `totalPages` (when known), `rows` read so far. */
   page(pages: number, totalPages: number | null, rows: number): void;
@@ -55,4 +56,20 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       drawn = false;
     },
   };
+}
+
+/**
+ * This process's peak resident memory, MB. On Linux, VmHWM of /proc/self/status: the peak
+ * of this process's own address space. getrusage's maxRSS is not that: Linux keeps the
+ * parent's peak across fork and exec, so a report started by a large process (the
+ * benchmark, holding the stack) would report the parent's memory as its own.
+ */
+export function peakMemoryMb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Math.round(Number(match[1]) / 1024);
+  } catch {
+    // not Linux: fall back to maxRSS below
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }

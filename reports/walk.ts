@@ -4,6 +4,12 @@
 // person. Only one page is held at a time. Fields the caller's roles may not see come back
 // null with FORBIDDEN on the first page: the walk notes them as withheld and leaves them
 // out of every later page, so the report goes on without them instead of failing.
+//
+// The gateway prices a page by its size (the cost limit, CJIS SC-5); a first page refused
+// as over the limit is asked again, smaller in proportion (the refusal names the limit and
+// the cost, and the cost grows with the page size), with a note, so the default page size
+// never makes a report fail against a gateway with a tighter limit.
+import { QueryCostError } from './client.ts';
 import type { RunContext } from './types.ts';
 
 /** One agency field a report asks of each offender. */
@@ -43,10 +49,18 @@ export async function* walkOffenders(context: RunContext, parts: WalkPart[], sta
   let pages = 0;
   let rows = 0;
   let totalPages: number | null = null;
-  const size = context.options.pageSize;
+  let size = context.options.pageSize;
   for (;;) {
-    const answer: { data: RollPage; forbidden: Array<{ path?: Array<string | number>; extensions?: { requires?: string[] } }> } =
-      await context.client.request<RollPage>(walkQuery(active), { first: size, after, count: pages === 0 });
+    let answer: { data: RollPage; forbidden: Array<{ path?: Array<string | number>; extensions?: { requires?: string[] } }> };
+    try {
+      answer = await context.client.request<RollPage>(walkQuery(active), { first: size, after, count: pages === 0 });
+    } catch (error) {
+      if (!(error instanceof QueryCostError) || pages > 0 || size === 1) throw error;
+      const smaller = Math.max(1, Math.min(size - 1, Math.floor((size * error.limit) / error.cost)));
+      context.note(`a page of ${size} people costs ${error.cost}, over the gateway's cost limit of ${error.limit}: the walk reads pages of ${smaller}`);
+      size = smaller;
+      continue;
+    }
     if (pages === 0) {
       for (const error of answer.forbidden) {
         const path = error.path ?? [];

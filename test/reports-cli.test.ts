@@ -107,7 +107,7 @@ describe('npm run report (CLI, embedded stack)', function () {
       process.stdout.write = original;
     }
     const text = written.join('');
-    for (const name of ['case-processing', 'time-to-disposition', 'population', 'warrants', 'protective-orders', 'recidivism', 'discrepancies', 'audit-review']) assert.match(text, new RegExp(name));
+    for (const name of ['case-processing', 'time-to-disposition', 'population', 'warrants', 'protective-orders', 'recidivism', 'discrepancies', 'clean-slate', 'audit-review']) assert.match(text, new RegExp(name));
     assert.match(text, /--by release-type\|statewide/);
     assert.match(text, /usage: npm run report/);
   });
@@ -123,6 +123,8 @@ describe('npm run report (CLI, embedded stack)', function () {
       [['warrants', '--colour', 'red'], /Unknown option '--colour'/],
       [['warrants', '--format', 'xlsx', '--out', out], /--format xlsx: expected one of csv, json, html/],
       [['warrants', '--by', 'county'], /--by county: warrants groups by one of court, statewide/],
+      [['clean-slate', '--from', '2024-01-01', '--to', '2024-12-31', '--out', out], /clean-slate is counted on one date; use --on YYYY-MM-DD, not --from\/--to/],
+      [['clean-slate', '--on', '2027-13-01', '--out', out], /--on "2027-13-01" is not a date; expected a real calendar date as YYYY-MM-DD/],
       [['protective-orders', '--days', '9999'], /--days 9999: expected a whole number from 0 to 366/],
       [['warrants', '--out', '/nonexistent-folder/x.csv'], /the folder \/nonexistent-folder does not exist/],
     ];

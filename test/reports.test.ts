@@ -17,7 +17,7 @@ import type { Row } from '../reports/types.ts';
 const REPORT_LIMITS = { GATEWAY_MAX_COST: '5000000' };
 import { startStack, type Engines, type Stack } from './support/stack.ts';
 import {
-  expectedCaseProcessing, expectedDiscrepancies, expectedOrders, expectedPopulation, expectedRecidivism, expectedTimeToDisposition, expectedWarrants,
+  expectedCaseProcessing, expectedCleanSlate, expectedDiscrepancies, expectedOrders, expectedPopulation, expectedRecidivism, expectedTimeToDisposition, expectedWarrants,
 } from './support/report-expectations.ts';
 
 const ON = '2026-06-30';
@@ -147,6 +147,44 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       const partial = await run(victimServices, 'recidivism', { ...period, by: 'statewide' });
       assert.deepEqual(partial.rows.map((r) => [r.released, r.rearrested]), [1, 2, 3].map(() => [expected.released, null]));
       assert.match(partial.notes.join(' '), /CCH \(Department of Public Safety\) withheld/);
+    });
+
+    it('clean-slate: every erasable conviction and every outcome the stories imply; without PCMS, parole and SOR those rules are checked without them', async () => {
+      // A date three years on, so that felonies (10 years) come due as well as misdemeanours.
+      const on = '2029-06-30';
+      const keyOf = (row: Row) => `${row.sid}|${String(row.docket_number).replace(/-/g, '')}|${row.count_number}|${row.erasable_on}|${row.conviction_date}`;
+      const before = await subgraphCalls(stack);
+      const { rows, notes, requests } = await run(analyst, 'clean-slate', { on });
+      const after = await subgraphCalls(stack);
+      const expected = expectedCleanSlate(stories, on);
+      for (const outcome of ['erasable-misdemeanor', 'erasable-felony', 'family-violence', 'sexual-offense', 'class-a-b-felony', 'sentence-not-completed', 'waiting-period']) {
+        assert.ok((expected.outcomes.get(outcome) ?? 0) > 0, `the seed holds convictions with outcome ${outcome}`);
+      }
+      assert.deepEqual(section(rows, 'erasable').map(keyOf).sort(), expected.erasable);
+      assert.ok(section(rows, 'erasable').every((row) => row.erasable_on! <= on && row.latest_conviction_date! >= row.conviction_date!));
+      assert.deepEqual(sortedMap(toMap(section(rows, 'summary'), (r) => String(r.outcome), 'convictions')), sortedMap(expected.outcomes));
+      assert.deepEqual(notes, [`records are read as they stand today (${today()}); --on ${on} moves only the waiting periods and the sentences running on that day`]);
+      // 4 pages; judicial once per page; correction twice (parole beside judicial, custody
+      // after judicial has answered the erased dockets); public-safety only for the roll
+      // itself (the registry is read in the same call).
+      assert.equal(requests, 4);
+      const perPage: Record<string, number> = { 'public-safety': 1, judicial: 1, correction: 2 };
+      for (const [agency, calls] of Object.entries(perPage)) assert.equal(after[agency] - (before[agency] ?? 0), 4 * calls, `${agency} asked ${after[agency] - (before[agency] ?? 0)} times in 4 pages`);
+      // Purpose R (research/statistics, the CLI's default) gets conviction information only
+      // (C.G.S. 54-142k): the same convictions, so the same list.
+      const statistical = new GatewayClient({ url: stack.gateway.url, token: await stack.token({ user: 'report-statistician', roles: ['analyst'] }), purpose: 'R' });
+      assert.deepEqual(section((await run(statistical, 'clean-slate', { on })).rows, 'erasable').map(keyOf).sort(), expected.erasable);
+      // Pages of 500 cost more than the limit this stack sets (5 M): the walk asks again with smaller pages.
+      const partial = await run(victimServices, 'clean-slate', { on, pageSize: 500 });
+      assert.match(partial.notes.join(' '), /a page of 500 people costs \d+, over the gateway's cost limit of 5000000: the walk reads pages of \d+/);
+      const partialExpected = expectedCleanSlate(stories, on, ['PCMS', 'Parole', 'SOR']);
+      assert.notDeepEqual(partialExpected.erasable, expected.erasable, 'the withheld systems change the figures');
+      assert.deepEqual(section(partial.rows, 'erasable').map(keyOf).sort(), partialExpected.erasable);
+      assert.deepEqual(sortedMap(toMap(section(partial.rows, 'summary'), (r) => String(r.outcome), 'convictions')), sortedMap(partialExpected.outcomes));
+      const text = partial.notes.join(' ');
+      for (const system of ['PCMS \\(Judicial Branch\\)', 'Parole \\(Department of Correction\\)', 'SOR \\(Department of Public Safety\\)']) assert.match(text, new RegExp(`${system} withheld`));
+      assert.match(text, /rule sentence-not-completed is checked without PCMS \(Judicial Branch\), Parole \(Department of Correction\)/);
+      assert.match(text, /rule sex-offender-registrant is checked without SOR/);
     });
 
     // Changes rows in two stores to make two agencies disagree (no later test reads them).

@@ -64,6 +64,36 @@ describe('security: report paths (MNI roll, statistics fields)', function () {
     }
   });
 
+  it('clean-slate\'s fields (CourtCase.arrestDate, CourtCharge.familyViolence) go only to roles granting ccms:read, at the gateway and in the subgraph; never of an erased case', async () => {
+    const story = stories.find((s) => s.cases.some((c) => !c.erased && c.charges.some((ch) => ch.offense.familyViolence)) && s.cases.some((c) => c.erased))!;
+    assert.ok(story, 'the seed holds a person with a family-violence count and an erased case');
+    const kase = story.cases.find((c) => !c.erased && c.charges.some((ch) => ch.offense.familyViolence))!;
+    const erasedCase = story.cases.find((c) => c.erased)!;
+    const query = 'query($d: ID!) { courtCase(docketNumber: $d) { arrestDate charges { familyViolence } } }';
+    for (const role of ['auditor', 'victim-services', 'analyst', 'law-enforcement']) {
+      const { body } = await stack.query(query, { d: kase.docketNumber }, { authorization: `Bearer ${await stack.token({ roles: [role] })}` });
+      if (permissionsFor([role]).includes('ccms:read')) {
+        assert.equal(body.errors, undefined, `${role}: ${JSON.stringify(body.errors)}`);
+        assert.deepEqual(body.data.courtCase, { arrestDate: kase.arrest.date, charges: kase.charges.map((ch) => ({ familyViolence: ch.offense.familyViolence })) }, role);
+      } else {
+        assert.equal(body.data?.courtCase ?? null, null, `${role} got ${JSON.stringify(body.data)}`);
+        assert.equal(body.errors?.[0]?.extensions?.code, 'FORBIDDEN', role);
+      }
+    }
+    const erased = await stack.query(query, { d: erasedCase.docketNumber });
+    assert.equal(erased.body.data.courtCase, null, 'an erased case has no arrest date or counts to show');
+    const key = await loadGatewayKey(gatewayKeyFile({ OBTS_DATA_DIR: stack.dataDir }));
+    const identity = { userId: 'direct', ori: 'CT0000000', roles: ['auditor'], permissions: permissionsFor(['auditor']), purpose: 'C' as const, requestId: 'probe-clean-slate' };
+    const direct = await fetch(stack.subgraphs.judicial.url, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await signSubgraphToken(key, identity, 'judicial')}` },
+      body: JSON.stringify({ query: 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on CourtCase { arrestDate charges { familyViolence } } } }', variables: { r: [{ __typename: 'CourtCase', docketNumber: kase.docketNumber }] } }),
+    });
+    const body = (await direct.json()) as any;
+    assert.ok(!JSON.stringify(body.data ?? null).includes(kase.arrest.date), `the subgraph disclosed the arrest date to an auditor: ${JSON.stringify(body)}`);
+    assert.deepEqual([...new Set(body.errors.map((error: any) => error.extensions.code))], ['FORBIDDEN'], JSON.stringify(body.errors));
+    assert.ok(body.errors.some((error: any) => String(error.path?.join('.')).startsWith('_entities.0.arrestDate')), JSON.stringify(body.errors));
+  });
+
   it('erased records count nowhere: the aggregates equal the counts without them, and the seed has some to leave out', async () => {
     const kept = expectedWarrants(stories, ON, '2025-01-01', '2025-12-31');
     const total = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);

@@ -2,6 +2,7 @@
 import type { ReportDefinition } from '../types.ts';
 import { auditReviewReport } from './audit-review.ts';
 import { caseProcessingReport } from './case-processing.ts';
+import { cleanSlateReport } from './clean-slate.ts';
 import { discrepanciesReport } from './discrepancies.ts';
 import { populationReport } from './population.ts';
 import { protectiveOrdersReport } from './protective-orders.ts';
@@ -10,7 +11,7 @@ import { timeToDispositionReport } from './time-to-disposition.ts';
 import { warrantsReport } from './warrants.ts';
 
 export const REPORTS: ReportDefinition[] = [
-  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport, discrepanciesReport, auditReviewReport,
+  caseProcessingReport, timeToDispositionReport, populationReport, warrantsReport, protectiveOrdersReport, recidivismReport, discrepanciesReport, cleanSlateReport, auditReviewReport,
 ];
 
 export function findReport(name: string): ReportDefinition | undefined {

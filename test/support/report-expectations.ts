@@ -176,3 +176,51 @@ export function expectedDiscrepancies(stories: OffenderStory[], asOf: string): s
   }
   return keys.sort();
 }
+
+/**
+ * clean-slate (C.G.S. 54-142a(e)) from the stories: every conviction (count CONVICTED) of a
+ * case that is not erased, with the outcome the README's rules give as of `on`, the first
+ * rule that applies winning. `without` names the systems the caller may not see
+ * ('PCMS', 'Parole', 'SOR', 'OMIS'): their rules are checked without them. Keys of the
+ * erasable ones are `sid|docket|count|erasableOn`.
+ */
+export function expectedCleanSlate(stories: OffenderStory[], on: string, without: string[] = []) {
+  const erasable: string[] = [];
+  const outcomes = new Map<string, number>();
+  const during = (start: string, end: string | null) => start <= on && (end === null || end > on);
+  const monthsLater = (date: string, months: number) => {
+    const d = new Date(`${date}T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() + months);
+    return d.toISOString().slice(0, 10);
+  };
+  for (const story of stories) {
+    const visible = story.cases.filter((c) => !c.erased);
+    const erased = erasedDockets(story);
+    const convictions = visible.flatMap((c) => c.charges.filter((ch) => ch.disposition === 'CONVICTED').map((ch) => ({ c, ch, date: ch.dispositionDate ?? c.sentence?.date ?? c.arrest.date })));
+    if (!convictions.length) continue;
+    const latest = convictions.map((x) => x.date).sort().at(-1)!;
+    const sentencedDockets = new Set(visible.filter((c) => c.sentence).map((c) => c.docketNumber));
+    const paroleVisible = (inmate: string) => {
+      const dockets = story.custodies.filter((k) => k.inmateNumber === inmate).map((k) => k.docketNumber);
+      return !(dockets.length > 0 && dockets.every((d) => erased.has(d)));
+    };
+    const serving = (!without.includes('OMIS') && story.custodies.some((k) => sentencedDockets.has(k.docketNumber) && during(k.admissionDate, k.releaseDate)))
+      || (!without.includes('PCMS') && story.probations.some((p) => !erased.has(p.docketNumber) && during(p.startDate, p.endDate)))
+      || (!without.includes('Parole') && story.paroles.some((p) => paroleVisible(p.inmateNumber) && during(p.startDate, p.endDate)))
+      || visible.some((c) => c.sentence && c.sentence.date <= on && monthsLater(plusDays(c.sentence.date, Math.max(0, c.sentence.termDays - c.sentence.suspendedDays)), c.sentence.probationMonths) > on);
+    const sexual = convictions.some((x) => x.ch.offense.sexOffense);
+    const registrant = !without.includes('SOR') && story.registration !== null && !sexual;
+    for (const { c, ch, date } of convictions) {
+      const cls = ch.offense.offenseClass;
+      const years = ['MA', 'MB', 'MC', 'MD', 'MU'].includes(cls) ? 7 : ['FD', 'FE'].includes(cls) ? 10 : 0;
+      const due = years ? plusYears(latest, years) : '';
+      const outcome = ['FA', 'FB'].includes(cls) ? 'class-a-b-felony' : ch.offense.familyViolence ? 'family-violence' : ch.offense.sexOffense ? 'sexual-offense'
+        : cls === 'FC' ? 'class-c-felony' : !years ? 'unclassified-felony' : c.arrest.date < '2000-01-01' ? 'offense-before-2000'
+          : registrant ? 'sex-offender-registrant' : serving ? 'sentence-not-completed' : due > on ? 'waiting-period'
+            : years === 7 ? 'erasable-misdemeanor' : 'erasable-felony';
+      bump(outcomes, outcome);
+      if (outcome.startsWith('erasable-')) erasable.push(`${story.person.sid}|${c.docketNumber.replace(/-/g, '')}|${ch.count}|${due}|${date}`);
+    }
+  }
+  return { erasable: erasable.sort(), outcomes };
+}

@@ -68,6 +68,15 @@ describe('judicial subgraph', () => {
     assert.equal((await data(query, { d: 'H12M-CR99-9999999-S' })).courtCase, null);
   });
 
+  it('gives the arrest date of a case and the family-violence designation of each count (C.G.S. 46b-38a)', async () => {
+    const fvCase = stories.flatMap((s) => s.cases).find((c) => !c.erased && c.charges.some((ch) => ch.offense.familyViolence) && c.charges.some((ch) => !ch.offense.familyViolence))
+      ?? stories.flatMap((s) => s.cases).find((c) => !c.erased && c.charges.some((ch) => ch.offense.familyViolence));
+    assert.ok(fvCase, 'the fixture holds a family-violence count on a case that is not erased');
+    const got = (await data('query($d: ID!) { courtCase(docketNumber: $d) { arrestDate charges { count familyViolence } } }', { d: fvCase.docketNumber })).courtCase;
+    assert.equal(got.arrestDate, fvCase.arrest.date);
+    assert.deepEqual(got.charges, fvCase.charges.map((ch) => ({ count: ch.count, familyViolence: ch.offense.familyViolence })));
+  });
+
   it('resolves Offender and CourtCase entities; erased cases resolve to null', async () => {
     const result = await data(`query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Offender { sid courtCases(first: 100) { totalCount edges { node { docketNumber } } } warrants { warrantNumber } probation { caseNumber } }

@@ -18,6 +18,8 @@ export interface CourtCaseRecord {
   docketNumber: string;
   sid: string;
   court: CourtRecord;
+  /** Date of the arrest that began the case, as CCMS recorded it. */
+  arrestDate: string;
   arraignmentDate: string;
   status: string;
   trackingNumber: string;
@@ -41,6 +43,8 @@ export interface CourtChargeRecord {
   statute: string;
   description: string;
   offenseClass: string;
+  /** The count is a family-violence crime (C.G.S. 46b-38a), CCMS's `fv_flg`. */
+  familyViolence: boolean;
   plea: string | null;
   pleaDate: string | null;
   verdict: string | null;
@@ -56,7 +60,7 @@ function selectCases(db: Kysely<JudicialDb>) {
     .leftJoin('ccms.bond as b', 'b.dkt_no', 'k.dkt_no')
     .leftJoin('ccms.sntnc as s', 's.dkt_no', 'k.dkt_no')
     .select([
-      'k.dkt_no', 'k.sid_no', 'k.crt_loc', 'r.crt_nm', 'k.arrgn_dt', 'k.case_stat_cd', 'k.otn_no', 'k.last_chg_ts',
+      'k.dkt_no', 'k.sid_no', 'k.crt_loc', 'r.crt_nm', 'k.arst_dt', 'k.arrgn_dt', 'k.case_stat_cd', 'k.otn_no', 'k.last_chg_ts',
       'b.bond_typ_cd', 'b.bond_amt', 'b.post_flg',
       's.sntnc_dt', 's.sntnc_typ_cd', 's.term_dd', 's.susp_dd', 's.prob_mo', 's.fine_amt',
     ])
@@ -79,6 +83,7 @@ function toCase(row: CaseRow): CourtCaseRecord {
     docketNumber: code.canonicalDocket(row.dkt_no),
     sid: row.sid_no,
     court: { code: row.crt_loc, name: row.crt_nm },
+    arrestDate: row.arst_dt,
     arraignmentDate: row.arrgn_dt,
     status: code.caseStatus.decode(row.case_stat_cd),
     trackingNumber: row.otn_no,
@@ -122,7 +127,7 @@ export async function chargesByDockets(db: Kysely<JudicialDb>, dockets: readonly
     .leftJoin('ccms.vrdct as v', (j) => j.onRef('v.dkt_no', '=', 'c.dkt_no').onRef('v.cnt_no', '=', 'c.cnt_no'))
     .leftJoin('ccms.dispo as d', (j) => j.onRef('d.dkt_no', '=', 'c.dkt_no').onRef('d.cnt_no', '=', 'c.cnt_no'))
     .select([
-      'c.dkt_no', 'c.cnt_no', 'c.stat_cd', 'c.chrg_desc', 'c.off_cls_cd',
+      'c.dkt_no', 'c.cnt_no', 'c.stat_cd', 'c.chrg_desc', 'c.off_cls_cd', 'c.fv_flg',
       'p.plea_cd', 'p.plea_dt', 'v.vrdct_cd', 'v.vrdct_dt', 'd.dispo_cd', 'd.dispo_dt',
     ])
     .where('k.erase_flg', '=', NOT_ERASED)
@@ -135,6 +140,7 @@ export async function chargesByDockets(db: Kysely<JudicialDb>, dockets: readonly
     statute: row.stat_cd,
     description: row.chrg_desc,
     offenseClass: row.off_cls_cd.trim(),
+    familyViolence: row.fv_flg === 'Y',
     plea: row.plea_cd === null ? null : code.plea.decode(row.plea_cd),
     pleaDate: row.plea_dt,
     verdict: row.vrdct_cd === null ? null : code.verdict.decode(row.vrdct_cd),
