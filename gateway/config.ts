@@ -95,7 +95,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxAliases: integer(env, 'GATEWAY_MAX_ALIASES', 15, 0, 1000),
       maxTokens: integer(env, 'GATEWAY_MAX_TOKENS', 2000, 10, 100_000),
       maxDirectives: integer(env, 'GATEWAY_MAX_DIRECTIVES', 20, 0, 1000),
-      maxCostStatistical: integer(env, 'GATEWAY_MAX_COST_STATISTICAL', 5_000_000, 1, 100_000_000), // a report page of 250 people with their cases (~2.5 M)
+      maxCostStatistical: integer(env, 'GATEWAY_MAX_COST_STATISTICAL', 5_000_000, 1, 100_000_000), // a report page of ~190 people with their court cases (250 cost ~6.4 M; reports/walk.ts shrinks a refused first page)
       maxCost: integer(env, 'GATEWAY_MAX_COST', 100_000, 1, 10_000_000), // fits the 25-result tracking search (~84 000 by graphql-armor's estimate); bombs still meet depth, alias and token limits
     },
     ratePerMinute: integer(env, 'GATEWAY_RATE_LIMIT', 300, 0, 1_000_000),

@@ -31,7 +31,7 @@ export interface WalkState {
 
 type RollPage = { offenders: null | { totalCount?: number; edges: Array<{ node: Record<string, any> & { sid: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
-/** The walk's GraphQL document for these parts (also printed by `--print-query`). */
+/** The walk's GraphQL document for these parts. */
 export function walkQuery(parts: WalkPart[]): string {
   return `query ReportWalk($first: Int!, $after: String, $count: Boolean!) {
   offenders(first: $first, after: $after) {
