@@ -16,9 +16,13 @@ import { auditRecipients, startNotificationWork, type NotificationWork } from '.
 import type { RunningReceiver } from '../notifications/receiver.ts';
 
 const stories = generateStories({ offenders: 300, seed: 9 });
-// A person whose one docket reached CCH, CCMS, OMIS and STC: the erasure must reach all four.
-const target = stories.find((s) => s.cases.some((c) => !c.erased && c.arrest && s.custodies.some((k) => k.docketNumber === c.docketNumber) && s.timeCalculations.some((t) => t.docketNumber === c.docketNumber)))!;
-const docket = target.cases.find((c) => !c.erased && target.custodies.some((k) => k.docketNumber === c.docketNumber) && target.timeCalculations.some((t) => t.docketNumber === c.docketNumber))!.docketNumber;
+// A person whose docket reached CCH, CCMS, OMIS (their latest admission, so `inmate` shows
+// it) and STC: the erasure must reach all four.
+const latestAdmission = (s: OffenderStory) => [...s.custodies].sort((a, b) => (a.admissionDate < b.admissionDate ? 1 : -1))[0];
+const reachedAll = (s: OffenderStory, c: OffenderStory['cases'][number]) => !c.erased && !!c.arrest && latestAdmission(s)?.docketNumber === c.docketNumber
+  && s.timeCalculations.some((t) => t.docketNumber === c.docketNumber);
+const target = stories.find((s) => s.cases.some((c) => reachedAll(s, c)))!;
+const docket = target.cases.find((c) => reachedAll(target, c))!.docketNumber;
 
 const PROFILE = `query($sid: ID!) { offender(sid: $sid) {
   arrests { trackingNumber } custody { docketNumber } sentences { docketNumber }
@@ -46,6 +50,9 @@ describe('change events through the gateway (embedded PGlite)', function () {
     const viewer = { authorization: `Bearer ${await stack.token({ ori: 'CT0064200', user: 'nhpd-officer' })}` };
     const before = await stack.query(PROFILE, { sid: target.person.sid }, viewer);
     assert.ok(JSON.stringify(before.body.data).includes(docket), 'the docket is visible before the erasure');
+    const inmateQuery = 'query($n: ID!) { inmate(inmateNumber: $n) { docketNumber admissionDate } }';
+    const custody = latestAdmission(target);
+    assert.equal((await stack.query(inmateQuery, { n: custody.inmateNumber })).body.data.inmate.docketNumber, docket, 'inmate shows the docket before');
     // The clerk erases the case in CCMS, straight in the database.
     await sql`UPDATE ccms.crim_case SET erase_flg = 'Y' WHERE dkt_no = ${docket.replace(/-/g, '')}`.execute(stack.stores.judicial.database.db);
     const guarded = await stack.query(PROFILE, { sid: target.person.sid });
@@ -79,6 +86,17 @@ describe('change events through the gateway (embedded PGlite)', function () {
     assert.deepEqual(dpsRows.rows.map((r) => r.ERASED_IND), ['Y']);
     const docRows = await sql<{ erase_ind: string }>`SELECT erase_ind FROM omis_adm WHERE dkt_no = ${docket} UNION ALL SELECT erase_ind FROM stc_sent_calc WHERE dkt_no = ${docket}`.execute(stack.stores.correction.database.db);
     assert.ok(docRows.rows.length >= 2 && docRows.rows.every((r) => r.erase_ind === 'Y'));
+    // Once applied, DOC's root paths (which have no person to guard from) hold nothing of it either.
+    const inmate = await stack.query(inmateQuery, { n: custody.inmateNumber });
+    assert.equal(inmate.body.errors, undefined, JSON.stringify(inmate.body.errors));
+    assert.notEqual(inmate.body.data.inmate?.docketNumber, docket);
+    if (custody.releaseDate) {
+      const released = await stack.query('query($from: String!, $to: String!) { releases(from: $from, to: $to, first: 100) { edges { node { docketNumber } } } }', { from: custody.releaseDate, to: custody.releaseDate });
+      assert.equal(released.body.errors, undefined, JSON.stringify(released.body.errors));
+      assert.ok(!JSON.stringify(released.body.data).includes(docket), 'releases');
+    }
+    const after = await stack.query(PROFILE, { sid: target.person.sid });
+    assert.ok(!JSON.stringify(after.body.data).includes(docket), 'every path of the profile, tracking and timeline after propagation');
     // Each agency's own feed records that it applied the erasure.
     const service = { authorization: `Bearer ${await (notificationsOf(stack).settings.token)()}` };
     for (const field of ['publicSafetyChanges', 'correctionChanges']) {
