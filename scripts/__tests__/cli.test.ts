@@ -79,6 +79,26 @@ describe('scripts: command lines', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('bench:events answers --help and refuses a bad option or value in one line, before starting anything', function () {
+    this.timeout(60_000);
+    const env = { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' };
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bench/events.ts', ...args], { env, encoding: 'utf8' });
+    const help = run('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /--changes N[\s\S]*--modes LIST[\s\S]*Examples:/);
+    for (const [args, message] of [
+      [['--no-such-option'], 'bench:events: unknown option --no-such-option; see `bench:events --help`'],
+      [['--changes', '5'], 'bench:events: --changes "5" is not valid; expected a whole number from 10 to 100000'],
+      [['--modes', 'kafka'], 'bench:events: --modes "kafka" is not valid; expected feed, nats or feed,nats'],
+      [['--nats', 'nats://10.1.2.3:4222'], 'bench:events: --nats "nats://10.1.2.3:4222" is not on loopback; the benchmark talks to loopback only (e.g. nats://127.0.0.1:4222)'],
+    ] as const) {
+      const bad = run(...args);
+      assert.equal(bad.status, 2, args.join(' '));
+      assert.equal(bad.stderr.trim(), message);
+      assert.equal(bad.stdout, '', 'nothing started');
+    }
+  });
 });
 
 function readdir(dir: string): string[] {
