@@ -1,6 +1,6 @@
 // Change events over NATS JetStream (issue 9), against a real nats-server: a change written
 // with plain SQL in an agency store is published by the relay to the agency's stream and a
-// JetStream consumer receives it (embedded PGlite and the PostgreSQL server); a consumer
+// JetStream consumer receives it (embedded PGlite, the PostgreSQL and MariaDB servers); a consumer
 // stopped mid-stream, one event's effect committed but not acknowledged, loses nothing and
 // repeats no effect when restarted (idempotent by feed and sequence); a broker stopped and
 // restarted loses nothing (changes committed while it is down are published once it is
@@ -9,13 +9,14 @@
 // case runs a nats-server of its own.
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import mysql from 'mysql2/promise';
 import { sql } from 'kysely';
 import type { NatsConnection } from 'nats';
 import { generateStories } from '../seed/generate.ts';
 import { openJudicialStore } from '../subgraphs/judicial/store/index.ts';
 import { openPublicSafetyStore } from '../subgraphs/public-safety/store/index.ts';
 import { erasedDockets as judicialErased } from '../subgraphs/judicial/store/changes.ts';
-import { eraseDocket as dpsErase } from '../subgraphs/public-safety/store/changes.ts';
+import { erasedDockets as dpsErased, eraseDocket as dpsErase } from '../subgraphs/public-safety/store/changes.ts';
 import type { AgencyStore } from '../subgraphs/shared/module.ts';
 import { latestSequence, readChanges } from '../subgraphs/shared/outbox/feed.ts';
 import type { ChangeEvent, ChangeKind } from '../subgraphs/shared/outbox/kinds.ts';
@@ -23,7 +24,7 @@ import { startRelay, type RunningRelay } from '../subgraphs/shared/events/relay.
 import { startFeedConsumer, type RunningConsumer } from '../subgraphs/shared/events/consumer.ts';
 import { applyErasure } from '../subgraphs/shared/events/erasure.ts';
 import { streamName, subjectOf } from '../subgraphs/shared/events/nats.ts';
-import { freshPostgresDatabase } from './support/databases.ts';
+import { freshMysqlDatabase, freshPostgresDatabase } from './support/databases.ts';
 import { eventually } from './support/events.ts';
 import { requireJetStream, runPrefix, SHARED_NATS_URL, startOwnNatsServer, type OwnNatsServer } from './support/nats.ts';
 
@@ -118,6 +119,26 @@ describe('change events over NATS JetStream', function () {
       assert.equal(stored.header.get('Nats-Msg-Id'), `judicial:${sequence}`);
     });
   }
+
+  it('an arrest inserted with plain SQL in the DPS store reaches a JetStream consumer through the relay (MariaDB)', async () => {
+    const url = await freshMysqlDatabase('nats_dps');
+    const store = await openPublicSafetyStore({ url });
+    closers.push(() => store.close());
+    await store.seed(stories);
+    const client = await mysql.createConnection({ uri: url }); // another application writing the DPS database
+    closers.push(() => client.end());
+    const target = { url: SHARED_NATS_URL, prefix: runPrefix('am') };
+    streams.push(streamName('public-safety', target.prefix));
+    const received: ChangeEvent[] = [];
+    running.push(await startRelay({ feed: 'public-safety', db: store.database.db, erasedAmong: dpsErased, nats: target }));
+    running.push(await startFeedConsumer({ name: 'arrests', feed: 'public-safety', kind: 'ARREST', source: { kind: 'nats', ...target }, handle: async (event) => { received.push(event); } }));
+    const sid = stories[0].person.sid;
+    await client.query("INSERT INTO CCH_ARREST (OTN, SID, ARR_DT, ARR_ORI, ARR_AGCY, DKT_NO, ERASED_IND) VALUES ('CT2699999902', ?, '20261120', 'CT0064200', 'NEW HAVEN PD', NULL, 'N')", [sid]);
+    const sequence = await latestSequence(store.database.db);
+    const event = await eventually(async () => received.find((e) => e.key === 'CT2699999902'), 'the consumer to receive ARREST CT2699999902');
+    assert.deepEqual(event, { feed: 'public-safety', sequence, time: event.time, system: 'MNI/CCH', kind: 'ARREST', key: 'CT2699999902', sid, docketNumber: null });
+    assert.match(event.time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
 
   it('a consumer stopped mid-stream (one effect committed, not acknowledged) loses and repeats nothing when restarted', async () => {
     const target = { url: SHARED_NATS_URL, prefix: prefixFor('b') };
