@@ -24,6 +24,10 @@ import { startRelay, type RunningRelay } from '../subgraphs/shared/events/relay.
 import { startFeedConsumer, type RunningConsumer } from '../subgraphs/shared/events/consumer.ts';
 import { applyErasure } from '../subgraphs/shared/events/erasure.ts';
 import { streamName, subjectOf } from '../subgraphs/shared/events/nats.ts';
+import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
+import { startNotificationWork } from '../notifications/index.ts';
+import { notificationSettings } from '../notifications/settings.ts';
+import { nowStamp, openNotificationStore } from '../notifications/store.ts';
 import { freshMysqlDatabase, freshPostgresDatabase } from './support/databases.ts';
 import { eventually } from './support/events.ts';
 import { requireJetStream, runPrefix, SHARED_NATS_URL, startOwnNatsServer, type OwnNatsServer } from './support/nats.ts';
@@ -193,6 +197,39 @@ describe('change events over NATS JetStream', function () {
     const cch = await sql<{ DKT_NO: string; ERASED_IND: string }>`SELECT "DKT_NO", "ERASED_IND" FROM "CCH_ARREST" WHERE "DKT_NO" IN (${sql.join(dockets)})`.execute(dps.database.db);
     assert.deepEqual([...new Set(cch.rows.map((r) => r.DKT_NO))].sort(), [...dockets].sort(), 'every erased docket has its arrest cycle in CCH');
     assert.ok(cch.rows.every((r) => r.ERASED_IND === 'Y'), 'and CCH now holds it erased');
+  });
+
+  it('the notifications service reads the streams: stopped, and restarted after more changes, each event makes one delivery', async () => {
+    const target = { url: SHARED_NATS_URL, prefix: runPrefix('n') };
+    for (const { name } of AGENCY_SUBGRAPHS) streams.push(streamName(name, target.prefix));
+    const store = await openNotificationStore({ pgliteDir: 'memory' });
+    closers.push(() => store.close());
+    const handle = Object.assign(store, { settings: notificationSettings({ NATS_URL: target.url, NATS_PREFIX: target.prefix }) });
+    // An SSE subscriber to the warrant list who may see PRAWN: deliveries wait in the store for the stream.
+    await store.db.insertInto('ntf_subscription').values({
+      id: 'sub-warrants', user_id: 'officer', ori: 'CT0064200', permissions: JSON.stringify(['prawn:read']), certified_until: new Date(Date.now() + 86_400_000).toISOString(),
+      target_sid: null, target_court: null, target_warrants: 'Y', erasure_notices: 'N', kinds: JSON.stringify(['WARRANT_ISSUED']),
+      channel: 'SSE', webhook_url: null, webhook_secret: null, stream_token_hash: 'x', created_ts: nowStamp(), active: 'Y',
+    }).execute();
+    const delivered = async () => (await store.db.selectFrom('ntf_delivery').select(['idem_key', 'rec_key']).where('subscription_id', '=', 'sub-warrants').execute());
+    running.push(await startRelay({ feed: 'judicial', db: judicial.database.db, erasedAmong: judicialErased, nats: target }));
+    const noRecipients = async () => [];
+    const first = await startNotificationWork(handle, noRecipients);
+    const renamed = warrants.map((w) => ({ ...w, warrantNumber: `N${w.warrantNumber}` })); // new warrants on the same open dockets
+    const [early, late] = [renamed.slice(0, 2), renamed.slice(2, 4)];
+    for (const warrant of early) await sql.raw(issue(warrant)).execute(judicial.database.db);
+    await eventually(async () => (await delivered()).some((d) => d.rec_key === early[0].warrantNumber), 'the first delivery');
+    await first.stop();
+    for (const warrant of late) await sql.raw(issue(warrant)).execute(judicial.database.db);
+    running.push(await startNotificationWork(handle, noRecipients));
+    // Every WARRANT_ISSUED the relay publishes (erased dockets' withheld), each one delivery.
+    const all = await logged(judicial, 'judicial', 'WARRANT_ISSUED');
+    const erased = await judicialErased(judicial.database.db, [...new Set(all.flatMap((e) => (e.docketNumber ? [e.docketNumber] : [])))]);
+    const published = all.filter((e) => !e.docketNumber || !erased.has(e.docketNumber));
+    for (const w of [...early, ...late]) assert.ok(published.some((e) => e.key === w.warrantNumber), `${w.warrantNumber} is in the log and published`);
+    await eventually(async () => (await delivered()).length >= published.length, `${published.length} deliveries`);
+    const rows = await delivered();
+    assert.deepEqual(rows.map((d) => d.idem_key).sort(), published.map((e) => `judicial:${e.sequence}:sub-warrants`).sort(), 'one delivery per event, none twice');
   });
 
   describe('with a broker of its own', () => {
