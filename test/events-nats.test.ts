@@ -2,7 +2,8 @@
 // with plain SQL in an agency store is published by the relay to the agency's stream and a
 // JetStream consumer receives it (embedded PGlite, the PostgreSQL and MariaDB servers); a consumer
 // stopped mid-stream, one event's effect committed but not acknowledged, loses nothing and
-// repeats no effect when restarted (idempotent by feed and sequence); a broker stopped and
+// repeats no effect when restarted (idempotent by feed and sequence); the notifications
+// intake reading the streams makes one delivery per event across a restart; a broker stopped and
 // restarted loses nothing (changes committed while it is down are published once it is
 // back). The shared server (127.0.0.1:4222) must be up: no test skips itself. Every run
 // uses stream prefixes of its own, so runs never meet on the shared server; the restart
