@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { sql } from 'kysely';
-import type { NatsConnection } from 'nats';
+import { AckPolicy, nanos, type NatsConnection } from 'nats';
 import { generateStories } from '../seed/generate.ts';
 import { openJudicialStore } from '../subgraphs/judicial/store/index.ts';
 import { openPublicSafetyStore } from '../subgraphs/public-safety/store/index.ts';
@@ -24,7 +24,7 @@ import type { ChangeEvent, ChangeKind } from '../subgraphs/shared/outbox/kinds.t
 import { startRelay, type RunningRelay } from '../subgraphs/shared/events/relay.ts';
 import { startFeedConsumer, type RunningConsumer } from '../subgraphs/shared/events/consumer.ts';
 import { applyErasure } from '../subgraphs/shared/events/erasure.ts';
-import { streamName, subjectOf } from '../subgraphs/shared/events/nats.ts';
+import { ACK_WAIT_MS, ensureConsumer, ensureStream, natsTarget, streamName, subjectOf } from '../subgraphs/shared/events/nats.ts';
 import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
 import { startNotificationWork } from '../notifications/index.ts';
 import { notificationSettings } from '../notifications/settings.ts';
@@ -231,6 +231,17 @@ describe('change events over NATS JetStream', function () {
     await eventually(async () => (await delivered()).length >= published.length, `${published.length} deliveries`);
     const rows = await delivered();
     assert.deepEqual(rows.map((d) => d.idem_key).sort(), published.map((e) => `judicial:${e.sequence}:sub-warrants`).sort(), 'one delivery per event, none twice');
+  });
+
+  it('a consumer left by the earlier version (ack wait 30 s) is brought to the current ack wait; a bad NATS_PREFIX is refused', async () => {
+    const prefix = prefixFor('e');
+    await ensureStream(probe, 'judicial', prefix);
+    const jsm = await probe.jetstreamManager();
+    await jsm.consumers.add(streamName('judicial', prefix), { durable_name: 'old-consumer', ack_policy: AckPolicy.Explicit, ack_wait: nanos(30_000), filter_subject: subjectOf('judicial', '>', prefix) });
+    await ensureConsumer(probe, 'judicial', 'old-consumer', subjectOf('judicial', '>', prefix), prefix);
+    assert.equal((await jsm.consumers.info(streamName('judicial', prefix), 'old-consumer')).config.ack_wait, nanos(ACK_WAIT_MS));
+    assert.deepEqual(natsTarget({ NATS_URL: 'nats://127.0.0.1:4222' }), { url: 'nats://127.0.0.1:4222', prefix: 'obts' });
+    assert.throws(() => natsTarget({ NATS_URL: 'nats://127.0.0.1:4222', NATS_PREFIX: 'OBTS.test' }), { message: 'NATS_PREFIX "OBTS.test" is not a stream prefix; expected a lower-case letter then up to 23 letters, digits or _ (e.g. obts)' });
   });
 
   describe('with a broker of its own', () => {
