@@ -187,6 +187,17 @@ describe('scripts: preflight of npm start', () => {
     }
   });
 
+  it('names a NATS_URL that is no NATS address and a NATS_PREFIX that is no stream prefix', async () => {
+    const ports = { METRICS_PORT: '45156', PUBLIC_SAFETY_PORT: '45151', JUDICIAL_PORT: '45152', CORRECTION_PORT: '45153', TRACKING_PORT: '45154', NOTIFICATIONS_PORT: '45157' };
+    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: 45155, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('NATS_'));
+    assert.deepEqual(await check({ NATS_URL: 'http://127.0.0.1:4222', NATS_PREFIX: 'OBTS-Test' }), [
+      'NATS_URL="http://127.0.0.1:4222" is not a NATS server address; expected e.g. nats://127.0.0.1:4222',
+      'NATS_PREFIX "OBTS-Test" is not a stream prefix; expected a lower-case letter then up to 23 letters, digits or _ (e.g. obts)',
+    ]);
+    assert.deepEqual(await check({ NATS_URL: 'nats://127.0.0.1:4222', NATS_PREFIX: 'obts_dev' }), []);
+    assert.deepEqual(await check({ NATS_URL: '127.0.0.1:4222' }), []);
+  });
+
   it('names a folder it cannot write', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
