@@ -1,6 +1,7 @@
 // npm run bench:events -- [--changes 1000] [--rate 20] [--modes feed,nats] [--erasures 50] [--relay-events 20000]
 //
-// Change events on loopback, all in this process: the stores (embedded PGlite), the
+// Change events on loopback, all in this process: the stores (embedded PGlite, or the
+// PostgreSQL and MariaDB servers with --engines servers), the
 // subgraphs and the gateway (test/support/stack.ts), the notifications service's intake,
 // webhook dispatcher and SSE stream, a webhook receiver that checks every signature, and
 // an SSE client. Per mode (feed: consumers page the agencies' feeds through the gateway;
@@ -23,6 +24,7 @@ import { connect } from 'nats';
 import { defineCli, runCli, UsageError, wholeNumber } from '../scripts/cli.ts';
 import { generateStories } from '../seed/generate.ts';
 import { startStack, type Stack } from '../test/support/stack.ts';
+import { dropRunDatabases } from '../test/support/databases.ts';
 import { notificationsOf } from '../test/support/events.ts';
 import { auditRecipients, startNotificationWork } from '../notifications/index.ts';
 import { verifyDelivery } from '../notifications/receiver.ts';
@@ -46,6 +48,7 @@ const spec = defineCli({
     'erasures': { type: 'string', value: 'N', help: 'dockets erased per mode (default 50)' },
     'relay-events': { type: 'string', value: 'N', help: 'events bulk-inserted for the relay throughput (default 20000; 0 skips it)' },
     'offenders': { type: 'string', value: 'N', help: 'offenders seeded (default 300)' },
+    'engines': { type: 'string', value: 'E', help: 'embedded (PGlite, default) or servers (MariaDB for public-safety, PostgreSQL for the rest; fresh databases, dropped at the end)' },
     'nats': { type: 'string', value: 'URL', help: 'the JetStream server, loopback only (default nats://127.0.0.1:4222)' },
   },
   notes: ['Every figure depends on the machine: the load average is printed before and after. Streams get a prefix of their own (removed at the end).'],
@@ -133,6 +136,8 @@ async function main(values: Record<string, string | undefined>): Promise<void> {
   const erasures = wholeNumber(values.erasures, 'erasures', 50, 1, 1000);
   const relayEvents = wholeNumber(values['relay-events'], 'relay-events', 20_000, 0, 1_000_000);
   const offenders = wholeNumber(values.offenders, 'offenders', 300, 50, 100_000);
+  const engines = values.engines ?? 'embedded';
+  if (engines !== 'embedded' && engines !== 'servers') throw new UsageError(`--engines "${engines}" is not valid; expected embedded or servers`);
   const modes = (values.modes ?? 'feed,nats').split(',').map((m) => m.trim());
   for (const mode of modes) if (mode !== 'feed' && mode !== 'nats') throw new UsageError(`--modes "${values.modes}" is not valid; expected feed, nats or feed,nats`);
   const natsUrl = values.nats ?? 'nats://127.0.0.1:4222';
@@ -151,14 +156,17 @@ async function main(values: Record<string, string | undefined>): Promise<void> {
   }
 
   const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
-  console.log(`bench:events ${new Date().toISOString()} · ${os.cpus().length} cores · load average ${load()} · ${changes} changes at ${rate}/s per mode, ${erasures} erasures, ${offenders} offenders`);
+  console.log(`bench:events ${new Date().toISOString()} · ${os.cpus().length} cores · load average ${load()} · ${changes} changes at ${rate}/s per mode, ${erasures} erasures, ${offenders} offenders, ${engines} engines`);
   const stories = generateStories({ offenders, seed: 1 });
   const open = stories.flatMap((s) => s.cases.filter((c) => !c.erased).map((c) => ({ sid: s.person.sid, docket: c.docketNumber })));
   const erasable = stories.flatMap((s) => s.cases.filter((c) => !c.erased && c.arrest && s.custodies.some((k) => k.docketNumber === c.docketNumber)).map((c) => c.docketNumber));
   if (erasable.length < erasures * modes.length + 1) throw new UsageError(`--erasures ${erasures}: ${offenders} offenders give ${erasable.length} dockets held by DPS and DOC; expected at least ${erasures * modes.length + 1} (raise --offenders)`);
   const warrantDocket = open.find((o) => !erasable.includes(o.docket))!;
 
-  const stack: Stack = await startStack(stories, { env: { SUBGRAPH_TIMEOUT_MS: '60000' } });
+  const stack: Stack = await startStack(stories, { engines, tag: 'events_bench', env: { SUBGRAPH_TIMEOUT_MS: '60000' } }).catch(async (error) => {
+    await dropRunDatabases();
+    throw error;
+  });
   const webhookArrived = new Map<string, number>();
   const sseArrived = new Map<string, number>();
   let webhookSecret = '';
@@ -275,6 +283,7 @@ async function main(values: Record<string, string | undefined>): Promise<void> {
       await nc.close();
     }
     await stack.stop();
+    await dropRunDatabases();
     console.log(`\nload average at the end: ${load()}`);
   }
 }
