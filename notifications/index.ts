@@ -46,7 +46,7 @@ export async function startNotificationWork(store: NotificationsHandle, recipien
   for (const { name: feed } of AGENCY_SUBGRAPHS) {
     const consumer = `notifications-${feed}`;
     const source: FeedSource = store.settings.natsUrl
-      ? { kind: 'nats', url: store.settings.natsUrl }
+      ? { kind: 'nats', url: store.settings.natsUrl, prefix: store.settings.natsPrefix }
       : { kind: 'gateway', url: store.settings.gatewayUrl, token: store.settings.token, cursor: storeCursor(store.db, consumer, feed) };
     consumers.push(await startFeedConsumer({
       name: consumer, feed, source, idleMs: 100,

@@ -1,5 +1,6 @@
 // The notifications service's settings (environment variables, loopback defaults).
 import { serviceTokenSource, type TokenSource } from '../subgraphs/shared/events/service-token.ts';
+import { natsTarget } from '../subgraphs/shared/events/nats.ts';
 import { webhookSettings, type WebhookSettings } from './webhook.ts';
 
 export interface NotificationSettings {
@@ -9,6 +10,8 @@ export interface NotificationSettings {
   token: TokenSource;
   /** NATS_URL: read the agencies' JetStream streams instead of their feeds. */
   natsUrl?: string;
+  /** NATS_PREFIX: prefix of the streams and subjects (default obts). */
+  natsPrefix?: string;
   webhook: WebhookSettings;
   /** The address clients reach this service's stream at (NOTIFICATIONS_PUBLIC_URL). */
   publicUrl: string;
@@ -19,6 +22,7 @@ export function notificationSettings(env: NodeJS.ProcessEnv = process.env): Noti
     gatewayUrl: env.OBTS_GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? 4000}/graphql`,
     token: serviceTokenSource('notifications', env),
     natsUrl: env.NATS_URL || undefined,
+    natsPrefix: natsTarget(env)?.prefix,
     webhook: webhookSettings(env),
     publicUrl: env.NOTIFICATIONS_PUBLIC_URL ?? `http://127.0.0.1:${env.NOTIFICATIONS_PORT ?? 4005}`,
   };

@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../schema/subgraphs.ts';
+import { checkPrefix } from '../subgraphs/shared/events/nats.ts';
 
 /** What preflight found: problems stop the start, unreachable agencies start degraded. */
 export interface PreflightReport {
@@ -78,6 +79,25 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
     if (problem) problems.push(`AUDIT_DATABASE_URL: ${problem.message}; the gateway returns no data without its audit store`);
   } else {
     writable(path.dirname(input.audit.file), 'AUDIT_LOG_FILE');
+  }
+
+  // Change events: a broker address and stream prefix that can never work. A broker that
+  // does not answer is no problem here: the relays and consumers wait for it.
+  if (env.NATS_URL) {
+    let scheme = '';
+    try {
+      scheme = new URL(env.NATS_URL).protocol;
+    } catch {
+      scheme = /^[\w.-]+:\d+$/.test(env.NATS_URL) ? 'nats:' : '';
+    }
+    if (scheme !== 'nats:' && scheme !== 'tls:') problems.push(`NATS_URL="${env.NATS_URL}" is not a NATS server address; expected e.g. nats://127.0.0.1:4222`);
+  }
+  if (env.NATS_PREFIX !== undefined) {
+    try {
+      checkPrefix(env.NATS_PREFIX);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
 
   // Agency databases: wrong credentials or a missing database is a mistake to fix now;

@@ -79,6 +79,26 @@ describe('scripts: command lines', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('bench:events answers --help and refuses a bad option or value in one line, before starting anything', function () {
+    this.timeout(60_000);
+    const env = { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' };
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bench/events.ts', ...args], { env, encoding: 'utf8' });
+    const help = run('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /--changes N[\s\S]*--modes LIST[\s\S]*Examples:/);
+    for (const [args, message] of [
+      [['--no-such-option'], 'bench:events: unknown option --no-such-option; see `bench:events --help`'],
+      [['--changes', '5'], 'bench:events: --changes "5" is not valid; expected a whole number from 10 to 100000'],
+      [['--modes', 'kafka'], 'bench:events: --modes "kafka" is not valid; expected feed, nats or feed,nats'],
+      [['--nats', 'nats://10.1.2.3:4222'], 'bench:events: --nats "nats://10.1.2.3:4222" is not on loopback; the benchmark talks to loopback only (e.g. nats://127.0.0.1:4222)'],
+    ] as const) {
+      const bad = run(...args);
+      assert.equal(bad.status, 2, args.join(' '));
+      assert.equal(bad.stderr.trim(), message);
+      assert.equal(bad.stdout, '', 'nothing started');
+    }
+  });
 });
 
 function readdir(dir: string): string[] {
@@ -165,6 +185,17 @@ describe('scripts: preflight of npm start', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('names a NATS_URL that is no NATS address and a NATS_PREFIX that is no stream prefix', async () => {
+    const ports = { METRICS_PORT: '45156', PUBLIC_SAFETY_PORT: '45151', JUDICIAL_PORT: '45152', CORRECTION_PORT: '45153', TRACKING_PORT: '45154', NOTIFICATIONS_PORT: '45157' };
+    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: 45155, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('NATS_'));
+    assert.deepEqual(await check({ NATS_URL: 'http://127.0.0.1:4222', NATS_PREFIX: 'OBTS-Test' }), [
+      'NATS_URL="http://127.0.0.1:4222" is not a NATS server address; expected e.g. nats://127.0.0.1:4222',
+      'NATS_PREFIX "OBTS-Test" is not a stream prefix; expected a lower-case letter then up to 23 letters, digits or _ (e.g. obts)',
+    ]);
+    assert.deepEqual(await check({ NATS_URL: 'nats://127.0.0.1:4222', NATS_PREFIX: 'obts_dev' }), []);
+    assert.deepEqual(await check({ NATS_URL: '127.0.0.1:4222' }), []);
   });
 
   it('names a folder it cannot write', async () => {

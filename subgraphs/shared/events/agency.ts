@@ -4,6 +4,7 @@
 import type { AgencyStore } from '../module.ts';
 import type { ErasedAmong } from '../outbox/resolvers.ts';
 import { startErasurePropagation, type EraseDocket } from './erasure.ts';
+import { natsTarget } from './nats.ts';
 import { startRelay } from './relay.ts';
 
 export interface Background {
@@ -15,7 +16,8 @@ export function agencyEvents(feed: string, erasedAmong: ErasedAmong, erase?: Era
   return async (store: AgencyStore, env: NodeJS.ProcessEnv = process.env): Promise<Background> => {
     const db = store.database.db;
     const parts: Background[] = [];
-    if (env.NATS_URL) parts.push(await startRelay({ feed, db, erasedAmong, natsUrl: env.NATS_URL }));
+    const nats = natsTarget(env);
+    if (nats) parts.push(await startRelay({ feed, db, erasedAmong, nats }));
     if (erase) parts.push(await startErasurePropagation(feed, db, erase, env));
     return { stop: async () => { for (const part of parts) await part.stop(); } };
   };

@@ -8,12 +8,15 @@ import type { NatsConnection } from 'nats';
 import { logger } from '../log.ts';
 import type { ChangeEvent, ChangeKind } from '../outbox/kinds.ts';
 import type { FeedCursor } from './cursor.ts';
-import { connectNats, ensureConsumer, ensureStream, streamName, subjectOf } from './nats.ts';
+import { ACK_WAIT_MS, connectNats, ensureConsumer, ensureStream, streamName, subjectOf, type NatsTarget } from './nats.ts';
 import type { TokenSource } from './service-token.ts';
+
+/** How long a pull request of a JetStream consumer stays open on the server. */
+const PULL_EXPIRES_MS = 5_000;
 
 export type FeedSource =
   | { kind: 'gateway'; url: string; token: TokenSource; cursor: FeedCursor }
-  | { kind: 'nats'; url: string };
+  | ({ kind: 'nats' } & NatsTarget);
 
 export interface FeedConsumerOptions {
   /** Durable name (JetStream) and cursor owner, e.g. "public-safety-erasure". */
@@ -37,7 +40,7 @@ export function feedField(feed: string): string {
 }
 
 export async function startFeedConsumer(options: FeedConsumerOptions): Promise<RunningConsumer> {
-  return options.source.kind === 'nats' ? natsConsumer(options, options.source.url) : gatewayConsumer(options, options.source);
+  return options.source.kind === 'nats' ? natsConsumer(options, options.source) : gatewayConsumer(options, options.source);
 }
 
 // Private: pages the feed through the gateway; the cursor moves only after the page's effects.
@@ -104,25 +107,42 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
 
 // Private: a durable JetStream consumer; a message is acknowledged after its effect, so a
 // consumer stopped mid-stream gets the unacknowledged ones again (and applies them once).
-async function natsConsumer(options: FeedConsumerOptions, url: string): Promise<RunningConsumer> {
-  const nc: NatsConnection = await connectNats(url, options.name);
-  await ensureStream(nc, options.feed);
-  await ensureConsumer(nc, options.feed, options.name, subjectOf(options.feed, options.kind ?? '>'));
-  const consumer = await nc.jetstream().consumers.get(streamName(options.feed), options.name);
-  const messages = await consumer.consume({ max_messages: 256 });
+//
+// Why stopping hands messages back late, not at once: the library still yields its buffer
+// after close(), and the server keeps the stopped instance's last pull request open until
+// it expires. A message handed back at once would be redelivered into that dead request
+// and wait out the whole ack wait. So pull requests expire after PULL_EXPIRES_MS, and what
+// a stopping instance had pulled but not applied is handed back (nak) with a delay just
+// longer than that: the next instance gets it within seconds.
+async function natsConsumer(options: FeedConsumerOptions, target: NatsTarget): Promise<RunningConsumer> {
+  const nc: NatsConnection = await connectNats(target.url, options.name);
+  await ensureStream(nc, options.feed, target.prefix);
+  await ensureConsumer(nc, options.feed, options.name, subjectOf(options.feed, options.kind ?? '>', target.prefix), target.prefix);
+  const consumer = await nc.jetstream().consumers.get(streamName(options.feed, target.prefix), options.name);
+  const messages = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
+  let stopping = false;
   const loop = (async () => {
     for await (const message of messages) {
+      if (stopping) {
+        message.nak(PULL_EXPIRES_MS + 1000);
+        continue;
+      }
+      // A long effect tells the server it is still at work, so the message is not sent again meanwhile.
+      const working = setInterval(() => message.working(), ACK_WAIT_MS / 3);
       try {
         await options.handle(message.json<ChangeEvent>());
         message.ack();
       } catch (error) {
         logger.warn({ err: error, consumer: options.name }, 'event not applied; it will be redelivered');
         message.nak(1000);
+      } finally {
+        clearInterval(working);
       }
     }
   })();
   return {
     async stop() {
+      stopping = true;
       await messages.close();
       await loop;
       await nc.drain();

@@ -10,6 +10,7 @@ import type { ChangeEvent } from '../outbox/kinds.ts';
 import type { OutboxTables } from '../outbox/table.ts';
 import { storeCursor } from './cursor.ts';
 import { startFeedConsumer, type RunningConsumer } from './consumer.ts';
+import { natsTarget } from './nats.ts';
 import { serviceTokenSource } from './service-token.ts';
 
 /** Marks the agency's records of `docket` erased; returns how many rows it changed. */
@@ -36,8 +37,9 @@ export async function applyErasure(db: Kysely<any>, consumer: string, event: Cha
 export async function startErasurePropagation(agency: string, db: Kysely<any>, erase: EraseDocket, env: NodeJS.ProcessEnv = process.env): Promise<RunningConsumer> {
   const name = `${agency}-erasure`;
   const gatewayUrl = env.OBTS_GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? 4000}/graphql`;
-  const source = env.NATS_URL
-    ? { kind: 'nats' as const, url: env.NATS_URL }
+  const nats = natsTarget(env);
+  const source = nats
+    ? { kind: 'nats' as const, ...nats }
     : { kind: 'gateway' as const, url: gatewayUrl, token: serviceTokenSource(name, env), cursor: storeCursor(db, name, 'judicial') };
   logger.info({ agency, via: source.kind }, 'erasure propagation started');
   return startFeedConsumer({
