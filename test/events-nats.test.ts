@@ -206,8 +206,11 @@ describe('change events over NATS JetStream', function () {
     const store = await openNotificationStore({ pgliteDir: 'memory' });
     closers.push(() => store.close());
     const handle = Object.assign(store, { settings: notificationSettings({ NATS_URL: target.url, NATS_PREFIX: target.prefix }) });
-    // An SSE subscriber to the warrant list who may see PRAWN: deliveries wait in the store for the stream.
+    // An SSE subscriber to the warrant list who may see PRAWN, made when the court's log stood
+    // at `start` (it is told of what comes after): deliveries wait in the store for the stream.
+    const start = Math.max(0, ...(await logged(judicial, 'judicial', 'WARRANT_ISSUED')).map((e) => e.sequence));
     await store.db.insertInto('ntf_subscription').values({
+      from_seq: JSON.stringify({ judicial: start }),
       id: 'sub-warrants', user_id: 'officer', ori: 'CT0064200', permissions: JSON.stringify(['prawn:read']), certified_until: new Date(Date.now() + 86_400_000).toISOString(),
       target_sid: null, target_court: null, target_warrants: 'Y', erasure_notices: 'N', kinds: JSON.stringify(['WARRANT_ISSUED']),
       channel: 'SSE', webhook_url: null, webhook_secret: null, stream_token_hash: 'x', created_ts: nowStamp(), active: 'Y',
@@ -223,8 +226,9 @@ describe('change events over NATS JetStream', function () {
     await first.stop();
     for (const warrant of late) await sql.raw(issue(warrant)).execute(judicial.database.db);
     running.push(await startNotificationWork(handle, noRecipients));
-    // Every WARRANT_ISSUED the relay publishes (erased dockets' withheld), each one delivery.
-    const all = await logged(judicial, 'judicial', 'WARRANT_ISSUED');
+    // Every WARRANT_ISSUED the relay publishes after the subscription (erased dockets'
+    // withheld; the seeded history before it makes none), each one delivery.
+    const all = await logged(judicial, 'judicial', 'WARRANT_ISSUED', start);
     const erased = await judicialErased(judicial.database.db, [...new Set(all.flatMap((e) => (e.docketNumber ? [e.docketNumber] : [])))]);
     const published = all.filter((e) => !e.docketNumber || !erased.has(e.docketNumber));
     for (const w of [...early, ...late]) assert.ok(published.some((e) => e.key === w.warrantNumber), `${w.warrantNumber} is in the log and published`);
