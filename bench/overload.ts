@@ -100,10 +100,10 @@ for (const connections of [1, 8, 32, 128, 256]) {
   console.log(`| ${connections} | ${Math.round(run.rps)} | ${run.p50} | ${run.p99} | ${pct(run.s503, run.total)} | ${pct(run.s429, run.total)} | ${mb()} |`);
 }
 
-// 2. Bystander alone, then beside an abusive user (interleaved twice; medians of the p99s).
+// 2. Bystander alone, then beside an abusive user (interleaved, five rounds; medians of the p99s).
 const alone: number[] = [];
 const beside: number[] = [];
-for (let round = 0; round < 2; round += 1) {
+for (let round = 0; round < 5; round += 1) {
   await idle();
   alone.push((await drive({ connections: 1, query: PROFILE_QUERY, users: [tokens[0]], seconds })).p99);
   await idle();
@@ -114,7 +114,11 @@ for (let round = 0; round < 2; round += 1) {
   beside.push(bystander.p99);
   console.log(`round ${round + 1}: bystander p99 alone ${alone[round]} ms, beside abuser ${bystander.p99} ms (abuser: ${Math.round(abuser.rps)} req/s, ${pct(abuser.s429, abuser.total)} refused 429)`);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 console.log(`bystander p99: alone ${median(alone)} ms, beside an abusive user ${median(beside)} ms, ratio ${(median(beside) / median(alone)).toFixed(2)}x`);
 
 // 3. Recovery after backend termination under load.
