@@ -26,12 +26,24 @@ import { mountStream, newDeliveries } from './sse.ts';
 /** The store with the settings the resolvers and the background read. */
 export type NotificationsHandle = NotificationStore & { settings: NotificationSettings };
 
-/** Who received records of a person: the ORIs of the audit log's who-viewed (read only). */
+/**
+ * Who received records of a person: the ORIs of the audit log's who-viewed (read only).
+ * The log is read once into an index by SID, and again only for an erasure committed after
+ * that read (a first start takes in the history's erasures without reading the log for each).
+ */
 export function auditRecipients(audit: AuditStore): Recipients {
-  return async (sid) => {
-    const records = await audit.readAll();
-    const oris = new Set(records.filter((r) => r.event === 'operation' && r.sids?.includes(sid) && r.ori && r.ori !== SERVICE_ORI).map((r) => r.ori!));
-    return [...oris].sort();
+  let index: { readAt: number; oris: Map<string, Set<string>> } | undefined;
+  return async (sid, asOf = Date.now()) => {
+    if (!index || index.readAt <= asOf) {
+      const readAt = Date.now();
+      const oris = new Map<string, Set<string>>();
+      for (const record of await audit.readAll()) {
+        if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
+        for (const viewed of record.sids ?? []) oris.set(viewed, (oris.get(viewed) ?? new Set<string>()).add(record.ori));
+      }
+      index = { readAt, oris };
+    }
+    return [...(index.oris.get(sid) ?? [])].sort();
   };
 }
 

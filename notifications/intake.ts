@@ -20,8 +20,8 @@ export const WARRANT_KINDS = ['WARRANT_ISSUED', 'WARRANT_SERVED', 'WARRANT_VACAT
 /** The kind of the deliveries that carry an erasure notice. */
 export const ERASURE_NOTICE = 'ERASURE_NOTICE';
 
-/** ORIs of the agencies that received records of a person (from the audit log's who-viewed). */
-export type Recipients = (sid: string) => Promise<string[]>;
+/** ORIs of the agencies that received records of a person before `asOf` (epoch ms; from the audit log's who-viewed). */
+export type Recipients = (sid: string, asOf?: number) => Promise<string[]>;
 
 /** Court location of a canonical docket: H12M-CR19-0123456-S → H12M. */
 export const courtOf = (docket: string | null): string | null => (docket ? docket.slice(0, 4) : null);
@@ -99,7 +99,7 @@ async function beforeEverySubscription(store: NotificationStore, event: ChangeEv
 /** Records the event's deliveries; returns the subscription ids that got one. */
 export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients): Promise<string[]> {
   if (event.kind !== 'ERASURE' && await beforeEverySubscription(store, event)) return [];
-  const noticeOris = event.kind === 'ERASURE' && event.feed === 'judicial' && event.sid && event.docketNumber ? await recipients(event.sid) : [];
+  const noticeOris = event.kind === 'ERASURE' && event.feed === 'judicial' && event.sid && event.docketNumber ? await recipients(event.sid, Date.parse(event.time)) : [];
   return store.db.transaction().execute(async (trx) => {
     const seen = await trx.selectFrom('ntf_applied').select('chg_seq').where('feed', '=', event.feed).where('chg_seq', '=', event.sequence).executeTakeFirst();
     if (seen) return [];

@@ -5,6 +5,7 @@
 import { sql, type Generated, type Kysely } from 'kysely';
 import { openDatabase, type Database, type StoreLocation } from '../subgraphs/shared/db.ts';
 import type { StoreHandle } from '../subgraphs/shared/module.ts';
+import { createFeedCursorTable } from '../subgraphs/shared/events/cursor.ts';
 
 export interface SubscriptionTable {
   id: string;
@@ -169,10 +170,5 @@ async function migrate(db: Kysely<NotificationsDb>): Promise<void> {
     .addColumn('chg_seq', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('ntf_applied_pk', ['feed', 'chg_seq'])
     .execute();
-  await s.createTable('obts_feed_cursor').ifNotExists()
-    .addColumn('consumer', 'varchar(40)', (c) => c.notNull())
-    .addColumn('feed', 'varchar(40)', (c) => c.notNull())
-    .addColumn('last_seq', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('obts_feed_cursor_pk', ['consumer', 'feed'])
-    .execute();
+  await createFeedCursorTable(db);
 }

@@ -6,11 +6,11 @@
 // N records and every minute while records arrive, and at close; retention signs what it
 // pruned and why. `npm run audit -- verify` checks the log against them (verify.ts).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { canonicalJson, GENESIS_HASH } from './record.ts';
+import { writeOnce } from '../../subgraphs/shared/keys.ts';
 
 /** start: a writer opened the log; periodic: every N records / every minute; close: a writer stopped cleanly; prune: retention removed records. */
 export type CheckpointKind = 'start' | 'periodic' | 'close' | 'prune';
@@ -106,15 +106,7 @@ export function loadCheckpointKey(file: string): CheckpointKey {
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    const temporary = `${file}.${randomUUID()}.tmp`;
-    writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    try {
-      linkSync(temporary, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      rmSync(temporary, { force: true });
-    }
+    writeOnce(file, String(privateKey.export({ type: 'pkcs8', format: 'pem' })));
   }
   const privateKey = createPrivateKey(readFileSync(file));
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: the audit checkpoint key must be an Ed25519 private key (PKCS#8 PEM)`);

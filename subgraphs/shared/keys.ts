@@ -47,15 +47,7 @@ export async function loadOrCreateKeyFile(file: string, kidPrefix: string, note:
       privateJwk: { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' },
       publicJwks: { keys: [{ ...publicJwk, kid, alg, use: 'sig' }] },
     };
-    const temporary = `${file}.${randomUUID()}.tmp`;
-    writeFileSync(temporary, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
-    try {
-      linkSync(temporary, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      rmSync(temporary, { force: true });
-    }
+    writeOnce(file, JSON.stringify(content, null, 2) + '\n');
   }
   const keys = readKeyFile(file);
   // The public half on its own, for processes that only verify (subgraphs): they never
@@ -96,4 +88,20 @@ export function readJwksFile(file: string): JSONWebKeySet {
   const set = Array.isArray(parsed.keys) ? (parsed as JSONWebKeySet) : parsed.publicJwks;
   if (!set || !Array.isArray(set.keys)) throw new Error(`${file} is not a JSON Web Key Set; expected {"keys": [...]}`);
   return set;
+}
+
+/**
+ * Writes `content` to `file` (mode 0600) unless it exists, atomically: a temporary file
+ * linked into place, so two processes starting at once agree on the first one written.
+ */
+export function writeOnce(file: string, content: string): void {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(temporary, content, { mode: 0o600 });
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }

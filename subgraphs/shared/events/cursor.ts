@@ -25,3 +25,13 @@ export function storeCursor(db: Kysely<any>, consumer: string, feed: string): Fe
     },
   };
 }
+
+/** Creates obts_feed_cursor in a consuming store (an agency's outbox migration, the notifications store). */
+export async function createFeedCursorTable(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('obts_feed_cursor').ifNotExists()
+    .addColumn('consumer', 'varchar(40)', (c) => c.notNull())
+    .addColumn('feed', 'varchar(40)', (c) => c.notNull())
+    .addColumn('last_seq', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('obts_feed_cursor_pk', ['consumer', 'feed'])
+    .execute();
+}

@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../db.ts';
 import { CHANGE_LOG, installTriggers, type ChangeTrigger } from './triggers.ts';
+import { createFeedCursorTable } from '../events/cursor.ts';
 
 /** Columns of obts_change_log (identifiers only). */
 export interface ChangeLogTable {
@@ -64,11 +65,6 @@ export async function migrateOutbox(db: Kysely<any>, engine: Engine, triggers: C
     .addColumn('effect', 'varchar(200)', (c) => c.notNull())
     .addPrimaryKeyConstraint('obts_applied_change_pk', ['consumer', 'feed', 'chg_seq'])
     .execute();
-  await s.createTable('obts_feed_cursor').ifNotExists()
-    .addColumn('consumer', 'varchar(40)', (c) => c.notNull())
-    .addColumn('feed', 'varchar(40)', (c) => c.notNull())
-    .addColumn('last_seq', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('obts_feed_cursor_pk', ['consumer', 'feed'])
-    .execute();
+  await createFeedCursorTable(db);
   await installTriggers(db, engine, triggers);
 }
