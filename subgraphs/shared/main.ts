@@ -30,13 +30,19 @@ export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env
  */
 export async function serve(module: SubgraphModule<any, any>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const entry = subgraphEntry(module.name);
+  if (env.OBTS_EVENTS !== undefined && !['on', 'off'].includes(env.OBTS_EVENTS)) {
+    throw new Error(`OBTS_EVENTS "${env.OBTS_EVENTS}" is not valid; expected on (the default: change relays and consumers run) or off`);
+  }
   const slot = openWithRetry(module, storeLocation(module.name, env), { agency: `${module.name} (${entry.agency})`, setting: entry.databaseSetting });
   const running = await startSubgraph(module, slot, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
   logger.info({ url: running.url }, `${module.name} subgraph listening`);
   // Change relay and event consumers (issue 9), started once the store is open.
+  // OBTS_EVENTS=off: no relay or consumer (a subgraph that only answers queries, as the
+  // benchmarks run them).
+  const events = env.OBTS_EVENTS !== 'off';
   const background = slot.opened.then((store) => {
     logger.info({ store: store.database?.describe ?? 'none' }, `${module.name} store open`);
-    return module.background?.(store, env);
+    return events ? module.background?.(store, env) : undefined;
   }).catch((error) => {
     logger.error({ err: error, subgraph: module.name }, 'background event work failed to start');
     return undefined;
