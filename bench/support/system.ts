@@ -140,7 +140,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     const subgraphPids: Record<string, ChildProcess> = {};
     SUBGRAPHS.forEach((entry, i) => {
       const location = locations[entry.name];
-      const env = { ...base, OBTS_SERVICE: entry.name, ...subgraphEnv(entry, ports[i], location) };
+      const env: NodeJS.ProcessEnv = { ...base, OBTS_SERVICE: entry.name, ...subgraphEnv(entry, ports[i], location) };
       if (entry.databaseSetting && !location) delete env[entry.databaseSetting]; // notifications: embedded, in the data folder
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(child);
