@@ -1,37 +1,52 @@
 // npm run bench -- [options]   (npm run bench -- --help lists them)
 //
-// Starts every store, subgraph and the gateway on loopback (test/support/stack.ts: real
-// HTTP between them), then drives each workload with autocannon for a bounded time at each
-// connection count and prints, per workload, median and p99 latency, throughput, the
-// process's CPU per request, and the SQL statements one request sends to each store.
-// With --engines servers --reuse PREFIX it reads databases seeded before (npm run seed
-// into PREFIX_ps on MariaDB, PREFIX_judicial and PREFIX_correction on PostgreSQL) instead
-// of seeding fresh ones: a 1 000 000-offender seed takes most of an hour on a shared machine.
-// Client and servers share this machine's cores: compare figures from one run only.
+// The system as it runs in production: every subgraph and the gateway in processes of
+// their own (bench/support/system.ts), the load generator (autocannon) in another
+// (bench/support/load.ts), this process only measuring. For each workload and connection
+// count, rounds alternate the contenders (this gateway and, with --compare, Hive Gateway
+// with its JS and its Rust planner over the same subgraph processes), so a change in the
+// machine's load falls on all of them; medians of the rounds are printed, with the CPU
+// each part used per request (gateway, subgraphs, database servers; from /proc).
+// Before any load, every contender's answer to the same requests is compared with this
+// gateway's (the data member, byte for byte). Then, one request at a time and interleaved,
+// each contender's own time: end-to-end minus the time a subgraph call was open
+// (bench/support/tap.ts). SQL statements per request come from the subgraphs' /metrics.
+// With --engines servers --reuse PREFIX it reads databases seeded before with npm run seed.
 import '../gateway/telemetry-off.ts';
+import os from 'node:os';
 import { defineCli, parseCommandLine } from '../scripts/cli.ts';
-import autocannon from 'autocannon';
-import { startStack, type Engines } from '../test/support/stack.ts';
-import { seedStores } from '../seed/run.ts';
 import { generateStories } from '../seed/generate.ts';
-import type { StoreLocation } from '../subgraphs/shared/db.ts';
-import { SCENARIOS } from './scenarios.ts';
+import { AGENCY_SUBGRAPHS, SUBGRAPHS } from '../schema/subgraphs.ts';
+import { freePorts } from '../test/support/ports.ts';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { startSystem, type Engines, type System } from './support/system.ts';
+import { runLoad } from './support/load.ts';
+import { cpuSnapshot, DATABASE_PROCESS_NAMES, pidsByName } from './support/cpu.ts';
+import { ensureHiveInstalled, startHive, type Contender } from './support/hive.ts';
+import { startTap } from './support/tap.ts';
 
 const parsed = (() => {
   try {
     return parseCommandLine(defineCli({
       command: 'bench',
-      summary: 'Runs each workload through the gateway at the given connection counts and prints req/s, p50/p99 and the SQL statements per request.',
+      summary: 'Runs each workload through the gateway (and, with --compare, Hive Gateway) at the given connection counts, with subgraphs, gateway and load generator as separate processes; prints req/s, p50/p99, CPU per request by part, gateway overhead and SQL statements per request.',
       options: {
-        offenders: { type: 'string', value: 'N', help: 'offenders to seed (default 10000; with --reuse, how many the databases hold)' },
+        offenders: { type: 'string', value: 'N', help: 'offenders to seed (default 10000; with --reuse, how many the databases hold at least)' },
         engines: { type: 'string', value: 'E', help: 'embedded (PGlite, default) or servers (MariaDB for public-safety, PostgreSQL for the rest)' },
         reuse: { type: 'string', value: 'PREFIX', help: 'servers only: use the databases PREFIX_ps (MariaDB), PREFIX_judicial, PREFIX_correction (PostgreSQL) as seeded by npm run seed' },
-        seconds: { type: 'string', value: 'S', help: 'seconds per workload and connection count (default 10, at most 120)' },
+        seconds: { type: 'string', value: 'S', help: 'seconds per round of one contender, workload and connection count (default 5, at most 120)' },
+        rounds: { type: 'string', value: 'R', help: 'rounds per workload and connection count, contenders alternating (default 3, at most 20)' },
         connections: { type: 'string', value: 'C', help: 'comma-separated connection counts (default 1,16)' },
         only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
+        compare: { type: 'boolean', help: 'also run Hive Gateway (JS and Rust planners; installed into bench/hive on first use)' },
+        'overhead-requests': { type: 'string', value: 'N', help: 'requests per contender and workload for the overhead figure, one at a time (default 100; 0 skips it)' },
+        workers: { type: 'string', value: 'N', help: 'GATEWAY_WORKERS for this gateway (default 1; auto = one per core)' },
         seed: { type: 'string', value: 'S', help: 'generator seed (default 1)' },
       },
-      examples: ['npm run bench -- --engines servers --seconds 10', 'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1'],
+      examples: [
+        'npm run bench -- --engines servers --compare',
+        'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1',
+      ],
     }));
   } catch (error) {
     console.error(`bench: ${(error as Error).message}`);
@@ -39,81 +54,182 @@ const parsed = (() => {
   }
 })();
 if (!parsed) process.exit(0);
-const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '10', connections: '1,16', seed: '1', ...(parsed.values as Record<string, string | undefined>) };
+const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
   console.error(`bench: ${message}; see \`npm run bench -- --help\``);
   process.exit(2);
 };
 const offenders = Number(values.offenders);
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const overheadRequests = Number(values['overhead-requests']);
 const connectionCounts = String(values.connections).split(',').map(Number);
 const seed = Number(values.seed);
 const engines = values.engines as Engines;
 if (!Number.isInteger(offenders) || offenders < 100) fail(`--offenders ${values.offenders}: expected a whole number of at least 100`);
 if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 120) fail(`--seconds ${values.seconds}: expected 1 to 120`);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) fail(`--rounds ${values.rounds}: expected a whole number from 1 to 20`);
+if (!Number.isInteger(overheadRequests) || overheadRequests < 0 || overheadRequests > 10_000) fail(`--overhead-requests ${values['overhead-requests']}: expected a whole number from 0 to 10000`);
 if (connectionCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail(`--connections ${values.connections}: expected whole numbers from 1 to 256, e.g. 1,16`);
 if (!['embedded', 'servers'].includes(engines)) fail(`--engines ${values.engines}: expected embedded or servers`);
+if (values.workers !== 'auto' && !(Number.isInteger(Number(values.workers)) && Number(values.workers) >= 1 && Number(values.workers) <= 64)) fail(`--workers ${values.workers}: expected a whole number from 1 to 64, or auto`);
 if (values.reuse !== undefined && (engines !== 'servers' || !/^[a-z][a-z0-9_]{0,40}$/.test(String(values.reuse)))) fail(`--reuse ${values.reuse}: expected a database name prefix (e.g. perf) with --engines servers`);
-
-const locations: Record<string, StoreLocation> | undefined = values.reuse ? {
-  'public-safety': { url: `mysql://root@127.0.0.1:3306/${values.reuse}_ps` },
-  judicial: { url: `postgres://postgres@127.0.0.1:5432/${values.reuse}_judicial` },
-  correction: { url: `postgres://postgres@127.0.0.1:5432/${values.reuse}_correction` },
-} : undefined;
-
-let seedTimes: Record<string, number> = {};
-const stack = await startStack([], {
-  engines, tag: 'bench', locations,
-  populate: async (stores) => {
-    if (locations) {
-      for (const [name, store] of Object.entries(stores)) {
-        const people = await store.countPeople();
-        if (people < offenders) fail(`--reuse ${values.reuse}: ${name} holds ${people} offenders, fewer than --offenders ${offenders}; seed it first (npm run seed)`);
-      }
-      return;
-    }
-    seedTimes = await seedStores(stores, { offenders, seed });
-  },
-});
-console.log(`\n## ${offenders} offenders, ${engines} engines${locations ? ` (reused ${values.reuse}_*)` : ''}, ${seconds} s per workload and connection count\n`);
-if (!locations) {
-  const total = Object.values(seedTimes).reduce((a, b) => a + b, 0) / 1000;
-  console.log(`seed: ${Object.entries(seedTimes).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ')}; ${Math.round(offenders / total)} offenders/s`);
-}
-
-// A sample of real people to spread the load over many offenders (names by frequency: typical ones).
-const sample = generateStories({ offenders: 200, seed, start: Math.max(0, Math.floor(offenders / 2) - 100) });
-const headers = { 'content-type': 'application/json', ...stack.authHeaders };
-const bodiesOf = (scenario: (typeof SCENARIOS)[number]) => sample.map((story) => JSON.stringify(scenario.request(story)));
 const chosen = SCENARIOS.filter((s) => !values.only || s.name.includes(String(values.only)));
+if (!chosen.length) fail(`--only ${values.only}: no workload's name contains it (workloads: ${SCENARIOS.map((s) => s.name).join('; ')})`);
 
-// SQL statements one request sends to each store, read from the driver counters while
-// nothing else runs (so before any load); the same for the common and the typical name.
-const statements = new Map<string, number[]>();
-for (const scenario of chosen) {
-  const before = Object.fromEntries(Object.entries(stack.stores).map(([name, store]) => [name, store.database?.counter.total ?? 0]));
-  const probe = await fetch(stack.gateway.url, { method: 'POST', headers, body: bodiesOf(scenario)[0] });
-  const probeBody = (await probe.json()) as { errors?: unknown[] };
-  if (probeBody.errors) throw new Error(`workload ${scenario.name} failed: ${JSON.stringify(probeBody.errors)}`);
-  statements.set(scenario.name, ['public-safety', 'judicial', 'correction'].map((name) => (stack.stores[name].database?.counter.total ?? 0) - before[name]));
-}
+const say = (line: string) => console.error(line);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-console.log('\n| workload | connections | median ms | p99 ms | req/s | CPU ms per request (this process: gateway + subgraphs) | SQL statements per request (public-safety / judicial / correction) |');
-console.log('|---|---|---|---|---|---|---|');
-for (const scenario of chosen) {
-  for (const connections of connectionCounts) {
-    const bodies = bodiesOf(scenario);
-    let next = 0;
-    const cpuBefore = process.cpuUsage();
-    const result = await autocannon({
-      url: stack.gateway.url, connections, duration: seconds,
-      requests: [{ method: 'POST', headers, setupRequest: (request: any) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-    });
-    const cpu = process.cpuUsage(cpuBefore);
-    if (result.non2xx || result.errors) throw new Error(`workload ${scenario.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    const perRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total);
-    console.log(`| ${scenario.name} | ${connections} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} | ${perRequest.toFixed(1)} | ${statements.get(scenario.name)!.join(' / ')} |`);
+const gatewayEnv = { GATEWAY_WORKERS: String(values.workers) };
+const system: System = await startSystem({ engines, offenders, seed, reuse: values.reuse as string | undefined, gatewayEnv, say });
+const contenders: Contender[] = [];
+const stopAll = async () => {
+  for (const contender of contenders.slice(1)) await contender.stop();
+  await system.stop();
+};
+process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+
+try {
+  const token = await system.token();
+  const ours: Contender = { name: 'OBTS', url: system.gatewayUrl, headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' }, pids: () => system.pids().gateway, stop: () => system.stopGateway() };
+  contenders.push(ours);
+  if (values.compare) {
+    ensureHiveInstalled(say);
+    const [jsPort, rustPort] = await freePorts(2);
+    contenders.push(await startHive('js', { port: jsPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
+    contenders.push(await startHive('rust', { port: rustPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
   }
+
+  console.log(`\n## ${offenders} offenders, ${engines} engines${values.reuse ? ` (reused ${values.reuse}_*)` : ''}; ${rounds} rounds of ${seconds} s per contender, workload and connection count; GATEWAY_WORKERS=${values.workers}`);
+  console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at the start ${load()}; ${new Date().toISOString()}`);
+  if (Object.keys(system.seedSeconds).length) {
+    const total = Object.values(system.seedSeconds).reduce((a, b) => a + b, 0);
+    console.log(`seed: ${Object.entries(system.seedSeconds).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; ${Math.round(offenders / total)} offenders/s`);
+  }
+
+  // A sample of real people, to spread the load over many offenders (names by frequency).
+  const sample = generateStories({ offenders: 200, seed, start: Math.max(0, Math.floor(offenders / 2) - 100) });
+  const bodiesOf = (scenario: Scenario) => sample.map((story) => JSON.stringify(scenario.request(story)));
+  const post = async (contender: Contender, body: string) => {
+    const response = await fetch(contender.url, { method: 'POST', headers: { 'content-type': 'application/json', ...contender.headers }, body, signal: AbortSignal.timeout(60_000) });
+    return (await response.json()) as { data?: unknown; errors?: unknown[] };
+  };
+
+  // 1. Same answers, and SQL statements per request (from the subgraphs' counters).
+  const statementsNow = async () => Object.fromEntries(await Promise.all(AGENCY_SUBGRAPHS.map(async (entry) => {
+    const text = await (await fetch(system.subgraphUrls[entry.name].replace(/\/graphql$/, '/metrics'))).text();
+    return [entry.name, Number(/^obts_subgraph_sql_statements_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN)] as const;
+  })));
+  const statements = new Map<string, string>();
+  const sameness = new Map<string, string[]>();
+  for (const scenario of chosen) {
+    const bodies = bodiesOf(scenario);
+    const before = await statementsNow();
+    const reference = await post(ours, bodies[0]);
+    const after = await statementsNow();
+    if (reference.errors) throw new Error(`workload ${scenario.name} failed on this gateway: ${JSON.stringify(reference.errors).slice(0, 500)}`);
+    statements.set(scenario.name, AGENCY_SUBGRAPHS.map((entry) => after[entry.name] - before[entry.name]).join(' / '));
+    const verdicts: string[] = [];
+    for (const contender of contenders.slice(1)) {
+      let differing = 0;
+      const probes = bodies.slice(0, 5);
+      for (const body of probes) {
+        const [a, b] = [await post(ours, body), await post(contender, body)];
+        if (JSON.stringify(a.data) !== JSON.stringify(b.data) || b.errors) differing += 1;
+      }
+      verdicts.push(`${contender.name}: ${differing ? `${differing} of ${probes.length} answers DIFFER` : `same data in ${probes.length} of ${probes.length}`}`);
+    }
+    sameness.set(scenario.name, verdicts);
+  }
+
+  // 2. Throughput and latency, contenders alternating round by round.
+  const databases = () => pidsByName(DATABASE_PROCESS_NAMES);
+  const subgraphPids = () => Object.values(system.pids().subgraphs).flat();
+  console.log('\n| workload | connections | contender | req/s | p50 ms | p99 ms | CPU ms per request: gateway / subgraphs / databases | ratio req/s to OBTS |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const scenario of chosen) {
+    const requests = bodiesOf(scenario);
+    for (const connections of connectionCounts) {
+      const runs = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[][] }>(contenders.map((c) => [c.name, { rps: [], p50: [], p99: [], cpu: [] }]));
+      for (let round = 0; round < rounds; round += 1) {
+        const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
+        for (const contender of order) {
+          const cpu = cpuSnapshot({ gateway: contender.pids, subgraphs: subgraphPids, databases });
+          const result = await runLoad({ url: contender.url, connections, seconds, requests: requests.map((body) => ({ headers: contender.headers, body })) });
+          const used = cpu.since();
+          const bad = result.total - (result.statuses['200'] ?? 0);
+          if (bad || result.errors) throw new Error(`${contender.name}, ${scenario.name}, ${connections} connections: ${bad} answers not 200 (${JSON.stringify(result.statuses)}), ${result.errors} errors`);
+          const run = runs.get(contender.name)!;
+          run.rps.push(result.requestsPerSecond);
+          run.p50.push(result.p50);
+          run.p99.push(result.p99);
+          run.cpu.push(['gateway', 'subgraphs', 'databases'].map((part) => used[part] / Math.max(1, result.total)));
+        }
+      }
+      const ourRps = median(runs.get('OBTS')!.rps);
+      for (const contender of contenders) {
+        const run = runs.get(contender.name)!;
+        const cpu = [0, 1, 2].map((i) => median(run.cpu.map((c) => c[i])).toFixed(1)).join(' / ');
+        console.log(`| ${scenario.name} | ${connections} | ${contender.name} | ${Math.round(median(run.rps))} | ${median(run.p50)} | ${median(run.p99)} | ${cpu} | ${(median(run.rps) / ourRps).toFixed(2)} |`);
+      }
+    }
+  }
+
+  // 3. Each contender's own time, one request at a time, interleaved request by request.
+  if (overheadRequests > 0) {
+    const tap = await startTap(system.subgraphUrls);
+    const tapped: Contender[] = [];
+    try {
+      const urlEnv = Object.fromEntries(SUBGRAPHS.map((entry) => [entry.urlSetting, tap.urls[entry.name]]));
+      await system.restartGateway({ ...gatewayEnv, ...urlEnv });
+      tapped.push(ours);
+      const ports = await freePorts(2);
+      if (values.compare) {
+        for (const contender of contenders.slice(1)) await contender.stop();
+        tapped.push(await startHive('js', { port: ports[0], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
+        tapped.push(await startHive('rust', { port: ports[1], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
+        contenders.splice(1, contenders.length - 1, ...tapped.slice(1));
+      }
+      console.log(`\nGateway overhead (end-to-end minus the time a subgraph call was open; ${overheadRequests} requests per contender and workload, one at a time, interleaved; load average ${load()}):\n`);
+      console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | subgraph calls per request |`);
+      console.log(`|---|${tapped.map(() => '---|').join('')}---|`);
+      for (const scenario of chosen) {
+        const bodies = bodiesOf(scenario);
+        const overhead = new Map<string, number[]>(tapped.map((c) => [c.name, []]));
+        const total = new Map<string, number[]>(tapped.map((c) => [c.name, []]));
+        let calls = 0;
+        for (const body of bodies.slice(0, 5)) for (const contender of tapped) await post(contender, body); // warm plans and connections
+        for (let i = 0; i < overheadRequests; i += 1) {
+          for (const contender of tapped) {
+            tap.reset();
+            const started = performance.now();
+            const answer = await post(contender, bodies[i % bodies.length]);
+            const elapsed = performance.now() - started;
+            if (answer.errors) throw new Error(`${contender.name}, ${scenario.name}: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+            const covered = tap.covered();
+            overhead.get(contender.name)!.push(elapsed - covered.ms);
+            total.get(contender.name)!.push(elapsed);
+            if (contender === ours) calls = covered.calls;
+          }
+        }
+        console.log(`| ${scenario.name} | ${tapped.map((c) => `${median(overhead.get(c.name)!).toFixed(1)} / ${median(total.get(c.name)!).toFixed(1)}`).join(' | ')} | ${calls} |`);
+      }
+    } finally {
+      await tap.stop();
+    }
+  }
+
+  console.log('\nSame answers (data member, byte for byte, 5 requests per workload):');
+  for (const [name, verdicts] of sameness) console.log(`- ${name}: ${verdicts.length ? verdicts.join('; ') : 'no other contender'}`);
+  console.log('\nSQL statements per request (public-safety / judicial / correction), this gateway:');
+  for (const [name, counts] of statements) console.log(`- ${name}: ${counts}`);
+  console.log(`\nload average at the end ${load()}`);
+} finally {
+  await stopAll();
 }
-await stack.stop();
 process.exit(0);

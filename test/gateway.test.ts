@@ -180,6 +180,22 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       assert.doesNotMatch(text, new RegExp(full.person.sid));
     });
 
+    it('has each subgraph count its SQL statements on its own /metrics, without a token and without offender data', async () => {
+      const statementsOf = async (subgraph: string) => {
+        const text = await (await fetch(stack.subgraphs[subgraph].url.replace(/\/graphql$/, '/metrics'))).text();
+        assert.doesNotMatch(text, new RegExp(full.person.sid));
+        const match = new RegExp(`^obts_subgraph_sql_statements_total\\{subgraph="${subgraph}"\\} (\\d+)$`, 'm').exec(text);
+        assert.ok(match, `${subgraph}: ${text}`);
+        return Number(match[1]);
+      };
+      const before = { ps: await statementsOf('public-safety'), judicial: await statementsOf('judicial'), driver: stack.stores['public-safety'].database.counter.total };
+      await stack.query(PROFILE_QUERY, { sid: full.person.sid });
+      const sent = (await statementsOf('public-safety')) - before.ps;
+      assert.ok(sent > 0);
+      assert.equal(sent, stack.stores['public-safety'].database.counter.total - before.driver);
+      assert.ok((await statementsOf('judicial')) > before.judicial);
+    });
+
     it('keeps the other agencies\' data when one agency fails, naming its source systems', async () => {
       await stack.subgraphs.correction.stop();
       const { body } = await stack.query('query($sid: ID!) { offender(sid: $sid) { sid name { last } custody { inmateNumber } } }', { sid: full.person.sid });

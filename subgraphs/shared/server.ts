@@ -21,6 +21,7 @@ import { withDeadline } from './pools.ts';
 /** Longest a readiness probe waits for the store's answer (ms): /ready never hangs. */
 const READY_TIMEOUT_MS = Number(process.env.SUBGRAPH_READY_TIMEOUT_MS ?? 2000);
 import { readSyntheticMarker } from './synthetic.ts';
+import { Counter, Registry } from 'prom-client';
 
 export interface RunningSubgraph {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
@@ -95,6 +96,20 @@ export async function startSubgraph<S extends StoreHandle, C extends BaseContext
     if (open) module.routes(app, open);
     else void slot.opened.then((store) => module.routes!(app, store), () => undefined);
   }
+  // Prometheus text: SQL statements this process sent (the driver's count), no offender data.
+  // The benchmark reads it to count statements per request when the subgraphs are processes.
+  const registry = new Registry();
+  new Counter({
+    name: 'obts_subgraph_sql_statements_total', help: 'SQL statements this subgraph sent to its store, counted at the driver', labelNames: ['subgraph'], registers: [registry],
+    collect() {
+      const store = slot.current();
+      this.reset();
+      this.inc({ subgraph: module.name }, store && 'database' in store ? (store as any).database.counter.total : 0);
+    },
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
   // Whether the store holds the seeder's generated people (synthetic.ts); no offender data.
   app.get('/synthetic', async (_req, res) => {
     const store = slot.current();
