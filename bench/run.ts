@@ -86,7 +86,7 @@ const median = (xs: number[]) => {
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const gatewayEnv = { GATEWAY_WORKERS: String(values.workers) };
-const system: System = await startSystem({ engines, offenders, seed, reuse: values.reuse as string | undefined, gatewayEnv, say });
+const system: System = await startSystem({ engines, offenders, seed, reuse: values.reuse as string | undefined, gatewayEnv, say }).catch((error: Error) => fail(error.message));
 const contenders: Contender[] = [];
 const stopAll = async () => {
   for (const contender of contenders.slice(1)) await contender.stop();

@@ -33,6 +33,7 @@ import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
 import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
 import { type Refusal } from './auth/verify.ts';
+import { subgraphFetch, type SubgraphRequestInit } from './subgraph-fetch.ts';
 import { GATEWAY_JWKS_PATH, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
@@ -78,7 +79,7 @@ export function readSupergraph(): string {
   return readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
 }
 
-// Private: calls one subgraph with Node's fetch and a deadline. Each call carries a fresh
+// Private: calls one subgraph (subgraph-fetch.ts: undici's pooled client) with a deadline. Each call carries a fresh
 // token the gateway signs for that subgraph (subgraphs/shared/trust.ts) and the request id;
 // nothing the client sent is forwarded.
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -122,7 +123,7 @@ function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') 
     const done = time?.();
     try {
       // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
-      const response = await fetch(url, { ...init, signal: callSignal(timeoutMs).signal });
+      const response = await subgraphFetch(url, { ...(init as SubgraphRequestInit), signal: callSignal(timeoutMs).signal });
       done?.(response.ok ? 'ok' : 'error');
       return response;
     } catch (error) {
