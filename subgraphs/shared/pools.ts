@@ -78,6 +78,14 @@ export function hardenedMysqlPool(uri: string, label: string, settings: PoolSett
   });
   pool.on('connection', (connection) => {
     connection.on('error', (error) => logger.warn({ err: brief(error), pool: label }, 'database connection failed; statements on it fail, the pool reconnects'));
+    // The connection's collation is the database's own: with mysql2's default
+    // (utf8mb4_unicode_ci) over utf8mb4_bin columns, MariaDB 10.11 could not use the name
+    // index's order for `NAM_LAST = ? ORDER BY NAM_LAST, NAM_FIRST, SID LIMIT 26` and sorted
+    // every match (SMITH at 1 000 000 offenders: 12 700 rows, 18.5 ms; 2.7 ms without the
+    // sort). Comparisons still use the columns' collation, as before.
+    connection.query('SET SESSION collation_connection = @@collation_database', (error: Error | null) => {
+      if (error) logger.warn({ err: error, pool: label }, 'could not set the connection collation to the database\'s');
+    });
     // MariaDB's own statement limit, in seconds (MySQL would need max_execution_time: ignored
     // there with a warning in the log, the client-side bound below still applies).
     connection.query(`SET SESSION max_statement_time = ${(settings.statementTimeoutMs / 1000).toFixed(3)}`, (error: Error | null) => {
