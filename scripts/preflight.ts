@@ -4,6 +4,7 @@
 // problem: one line naming the setting, and nothing is started. A database server that
 // does not answer is only a warning: the system starts without that agency, whose fields
 // fail (named) until it comes back (DESIGN.md, Reliability).
+import { eventsEnabled } from '../subgraphs/shared/main.ts';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -91,6 +92,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
       scheme = /^[\w.-]+:\d+$/.test(env.NATS_URL) ? 'nats:' : '';
     }
     if (scheme !== 'nats:' && scheme !== 'tls:') problems.push(`NATS_URL="${env.NATS_URL}" is not a NATS server address; expected e.g. nats://127.0.0.1:4222`);
+  }
+  try {
+    eventsEnabled(env);
+  } catch (error) {
+    problems.push((error as Error).message);
   }
   if (env.NATS_PREFIX !== undefined) {
     try {

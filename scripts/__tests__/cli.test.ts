@@ -198,11 +198,19 @@ describe('scripts: preflight of npm start', () => {
     assert.deepEqual(await check({ NATS_URL: '127.0.0.1:4222' }), []);
   });
 
+  it('names an OBTS_EVENTS that is neither on nor off', async () => {
+    const ports = { METRICS_PORT: '45166', PUBLIC_SAFETY_PORT: '45161', JUDICIAL_PORT: '45162', CORRECTION_PORT: '45163', TRACKING_PORT: '45164', NOTIFICATIONS_PORT: '45167' };
+    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: 45165, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('OBTS_EVENTS'));
+    assert.deepEqual(await check({ OBTS_EVENTS: 'of' }), ['OBTS_EVENTS="of" is not valid; expected on (the default: change relays and consumers run) or off']);
+    assert.deepEqual(await check({ OBTS_EVENTS: 'off' }), []);
+    assert.deepEqual(await check({}), []);
+  });
+
   it('names a folder it cannot write', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
-    const report = await preflight({ env: { METRICS_PORT: '45136', PUBLIC_SAFETY_PORT: '45131', JUDICIAL_PORT: '45132', CORRECTION_PORT: '45133', TRACKING_PORT: '45134' }, gatewayHost: '127.0.0.1', gatewayPort: 45135, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
-    assert.equal(report.problems.length, 1);
+    const report = await preflight({ env: { METRICS_PORT: '45136', PUBLIC_SAFETY_PORT: '45131', JUDICIAL_PORT: '45132', CORRECTION_PORT: '45133', TRACKING_PORT: '45134', NOTIFICATIONS_PORT: '45137' }, gatewayHost: '127.0.0.1', gatewayPort: 45135, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
+    assert.equal(report.problems.length, 1, report.problems.join('\n'));
     assert.match(report.problems[0], /^OBTS_DATA_DIR: cannot write .*a-file\/data \(ENOTDIR\); expected a folder this user can write$/);
   });
 

@@ -23,6 +23,15 @@ export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env
   return url ? { url } : { pgliteDir: path.join(dataDir(env), name) };
 }
 
+/** OBTS_EVENTS: on (default) runs the change relay and event consumers; off runs none (a subgraph that only answers queries, as the benchmarks run them). */
+export function eventsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.OBTS_EVENTS;
+  if (value !== undefined && value !== 'on' && value !== 'off') {
+    throw new Error(`OBTS_EVENTS="${value}" is not valid; expected on (the default: change relays and consumers run) or off`);
+  }
+  return value !== 'off';
+}
+
 /**
  * Serves the subgraph on its port at once and opens its store, retrying with backoff while
  * the database is unreachable (store-slot.ts: not ready until then); closes both on
@@ -30,16 +39,11 @@ export function storeLocation(name: string, env: NodeJS.ProcessEnv = process.env
  */
 export async function serve(module: SubgraphModule<any, any>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const entry = subgraphEntry(module.name);
-  if (env.OBTS_EVENTS !== undefined && !['on', 'off'].includes(env.OBTS_EVENTS)) {
-    throw new Error(`OBTS_EVENTS "${env.OBTS_EVENTS}" is not valid; expected on (the default: change relays and consumers run) or off`);
-  }
+  const events = eventsEnabled(env);
   const slot = openWithRetry(module, storeLocation(module.name, env), { agency: `${module.name} (${entry.agency})`, setting: entry.databaseSetting });
   const running = await startSubgraph(module, slot, { port: Number(env[entry.portSetting] ?? entry.defaultPort) });
   logger.info({ url: running.url }, `${module.name} subgraph listening`);
   // Change relay and event consumers (issue 9), started once the store is open.
-  // OBTS_EVENTS=off: no relay or consumer (a subgraph that only answers queries, as the
-  // benchmarks run them).
-  const events = env.OBTS_EVENTS !== 'off';
   const background = slot.opened.then((store) => {
     logger.info({ store: store.database?.describe ?? 'none' }, `${module.name} store open`);
     return events ? module.background?.(store, env) : undefined;
