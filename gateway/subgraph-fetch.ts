@@ -27,8 +27,19 @@ export interface SubgraphRequestInit {
   signal?: AbortSignal;
 }
 
+/** Sees every subgraph call as it leaves: URL, headers and body (the security suite checks what is sent). */
+export type SubgraphCallObserver = (call: { url: string; headers: Record<string, string>; body: string }) => void;
+const observers = new Set<SubgraphCallObserver>();
+
+/** Calls `observer` for each subgraph call from now on; returns the function that stops it. */
+export function observeSubgraphCalls(observer: SubgraphCallObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
 /** POSTs one subgraph call; the whole body is read before it resolves (it is JSON, parsed next). */
 export async function subgraphFetch(url: string, init: SubgraphRequestInit): Promise<SubgraphResponse> {
+  if (observers.size) for (const observer of observers) observer({ url, headers: { ...init.headers }, body: init.body ?? '' });
   const answer = await request(url, { method: (init.method ?? 'POST') as 'POST', headers: init.headers, body: init.body, signal: init.signal, dispatcher: pool });
   const text = await answer.body.text();
   const headers = answer.headers;

@@ -2,6 +2,7 @@
 // against the whole stack, with what each attempt got recorded as data and compared with
 // what it should get. CJIS Security Policy: IA-2 (authentication), AC-3/AC-6 (access),
 // AT-2/AT-3 (certified users only), AU-2/AU-3/AU-9 (audit), SC-7 (boundary).
+import { observeSubgraphCalls } from '../gateway/subgraph-fetch.ts';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -127,18 +128,15 @@ describe('security suite', function () {
     /** Runs one gateway request while recording every call the gateway makes to a subgraph. */
     async function recordSubgraphCalls(headers: Record<string, string> = {}): Promise<Array<{ url: string; headers: Record<string, string> }>> {
       const calls: Array<{ url: string; headers: Record<string, string> }> = [];
-      const original = globalThis.fetch;
       const subgraphUrls = Object.values(stack.subgraphs).map((running) => running.url);
-      globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-        const url = String(input instanceof Request ? input.url : input);
-        if (subgraphUrls.includes(url)) calls.push({ url, headers: Object.fromEntries(new Headers(init?.headers).entries()) });
-        return original(input, init);
-      }) as typeof fetch;
+      const stop = observeSubgraphCalls(({ url, headers: sent }) => {
+        if (subgraphUrls.includes(url)) calls.push({ url, headers: Object.fromEntries(Object.entries(sent).map(([name, value]) => [name.toLowerCase(), value])) });
+      });
       try {
         const answer = await stack.query('query P($sid: ID!) { offender(sid: $sid) { sid name { last } warrants { warrantNumber } custody { status } } }', { sid }, headers);
         assert.equal(answer.status, 200);
       } finally {
-        globalThis.fetch = original;
+        stop();
       }
       return calls;
     }
@@ -511,16 +509,14 @@ describe('security suite', function () {
     it('keeps the rest of the answer, and never asks a subgraph for a field it cut', async () => {
       const full = stories[40];
       const sent: string[] = [];
-      const original = globalThis.fetch;
-      globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-        if (String(input) === stack.subgraphs.judicial.url || String(input) === stack.subgraphs.correction.url) sent.push(String(init?.body));
-        return original(input, init);
-      }) as typeof fetch;
+      const stop = observeSubgraphCalls(({ url, body }) => {
+        if (url === stack.subgraphs.judicial.url || url === stack.subgraphs.correction.url) sent.push(body);
+      });
       let answer: { status: number; body: any };
       try {
         answer = await stack.query(ACCESS, { sid: full.person.sid }, await as(['analyst']));
       } finally {
-        globalThis.fetch = original;
+        stop();
       }
       const offender = answer.body.data.offender;
       assert.equal(offender.protectiveOrders.length, full.protectiveOrders.length);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { getOperationAST, Kind, print, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { perDocument } from '../document-memo.ts';
 import { logger } from '../../subgraphs/shared/log.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuditEntry, AuditOutcome } from './record.ts';
@@ -40,12 +41,17 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
       return {
         async didResolveOperation(requestContext) {
           // Runs after the field-permission cut (its plugin is listed first); see subjects.ts.
-          const document = withOffenderSids(requestContext.schema, requestContext.document);
-          if (document === requestContext.document) return;
+          // Once per document and operation (gateway/document-memo.ts).
+          const { schema, document: given, request } = requestContext;
+          const rewritten = perDocument(schema, given, `sids\u0000${request.operationName ?? ''}`, () => {
+            const document = withOffenderSids(schema, given);
+            return document === given ? null : { document, operation: getOperationAST(document, request.operationName), queryHash: sha256(print(document)) };
+          });
+          if (!rewritten) return;
           const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string; operation: unknown };
-          mutable.document = document;
-          mutable.operation = getOperationAST(document, requestContext.request.operationName);
-          mutable.queryHash = sha256(print(document));
+          mutable.document = rewritten.document;
+          mutable.operation = rewritten.operation;
+          mutable.queryHash = rewritten.queryHash;
         },
         async willSendResponse(requestContext) {
           const { response, contextValue } = requestContext;

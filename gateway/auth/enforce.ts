@@ -9,6 +9,7 @@
 // is never reused for another's. When the answer is ready, each cut field comes back as
 // null with a FORBIDDEN error at its path; the rest of the answer stays. Subgraphs check
 // the same directive again (subgraphs/shared/permissions.ts).
+import { perDocument } from '../document-memo.ts';
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
@@ -144,14 +145,21 @@ export function fieldPermissionPlugin(index: PermissionIndex): ApolloServerPlugi
       return {
         async didResolveOperation(requestContext) {
           if (!index.size) return;
-          const result = cutDeniedFields(requestContext.schema, requestContext.document, requestContext.request.operationName, index, requestContext.contextValue.identity.permissions);
+          const { schema, document, request, contextValue } = requestContext;
+          const permissions = contextValue.identity.permissions;
+          // Once per document, operation and set of permissions (document-memo.ts).
+          const result = perDocument(schema, document, `cut\u0000${request.operationName ?? ''}\u0000${[...permissions].sort().join(',')}`, () => {
+            const cut = cutDeniedFields(schema, document, request.operationName, index, permissions);
+            if (!cut.denials.length) return { ...cut, operation: undefined, queryHash: undefined };
+            return { ...cut, operation: getOperationAST(cut.document, request.operationName), queryHash: createHash('sha256').update(print(cut.document)).digest('hex') };
+          });
           if (!result.denials.length) return;
           denials = result.denials;
           // The gateway plans from requestContext.document and caches plans by queryHash.
           const mutable = requestContext as unknown as { document: DocumentNode; queryHash: string; operation: unknown };
           mutable.document = result.document;
-          mutable.operation = getOperationAST(result.document, requestContext.request.operationName);
-          mutable.queryHash = createHash('sha256').update(print(result.document)).digest('hex');
+          mutable.operation = result.operation;
+          mutable.queryHash = result.queryHash!;
         },
         async willSendResponse({ response, contextValue }) {
           if (!denials.length || response.body.kind !== 'single') return;
