@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SignJWT } from 'jose';
+import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 import { createTrustVerifier, gatewayKeyFile, loadGatewayKey, signSubgraphToken, trustFromEnv } from '../trust.ts';
 import type { Identity } from '../identity.ts';
-import type { SigningKey } from '../keys.ts';
+import { loadOrCreateKeyFile, signingKey, type SigningKey } from '../keys.ts';
 
 const IDENTITY: Identity = { userId: 'jsmith', ori: 'CT0064200', roles: ['analyst'], permissions: ['omis:read'], purpose: 'C', requestId: 'req-1' };
 
@@ -53,6 +53,20 @@ describe('subgraphs/shared trust', () => {
     assert.deepEqual(Object.fromEntries(Object.entries(got).map(([name, result]) => [name, result.ok ? 'ok' : result.reason])), {
       'another key': 'invalid-token', 'another subgraph': 'wrong-audience', expired: 'token-expired', 'no purpose': 'invalid-claims', 'no token': 'no-token',
     });
+  });
+
+  it('signs Ed25519 tokens that jose verifies as the standard says: header, claims, 30 s, a fresh jti each; an ES256 key file still signs', async () => {
+    const token = await signSubgraphToken(key, { ...IDENTITY, certifiedUntil: '2027-01-01' }, 'judicial');
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(key.publicJwks), { issuer: 'obts-gateway', audience: 'judicial', algorithms: ['EdDSA'] });
+    assert.deepEqual(protectedHeader, { alg: 'EdDSA', kid: key.kid, typ: 'JWT' });
+    const { iat, exp, jti, ...claims } = payload;
+    assert.deepEqual(claims, { ori: 'CT0064200', roles: ['analyst'], perms: ['omis:read'], purpose: 'C', rid: 'req-1', cert: '2027-01-01', iss: 'obts-gateway', aud: 'judicial', sub: 'jsmith' });
+    assert.equal(exp! - iat!, 30);
+    assert.ok(Math.abs(iat! - Date.now() / 1000) < 5);
+    assert.notEqual(jti, (await jwtVerify(await signSubgraphToken(key, IDENTITY, 'judicial'), createLocalJWKSet(key.publicJwks))).payload.jti);
+    const es256 = await signingKey(await loadOrCreateKeyFile(path.join(dir, 'older.json'), 'obts-gateway-', 'an ES256 key file from before', 'ES256'));
+    const verify = createTrustVerifier({ jwks: es256.publicJwks }, 'correction');
+    assert.deepEqual(await verify(`Bearer ${await signSubgraphToken(es256, IDENTITY, 'correction')}`), { ok: true, identity: IDENTITY });
   });
 
   it('waits for a key set file that does not exist yet (the gateway creates it on start)', async () => {
