@@ -30,6 +30,7 @@ import { dropRunDatabases, MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL } from '../test/s
 import { startSystem, type System } from './support/system.ts';
 import { runLoad, type LoadResult } from './support/load.ts';
 import { cpuSnapshot, pidsByName, type CpuTarget } from './support/cpu.ts';
+import { PER_USER_DEFAULTS } from '../gateway/limits/settings.ts';
 import { PROFILE_QUERY, SEARCH_QUERY, TRACKING_QUERY } from './scenarios.ts';
 
 const SECTIONS = ['sweep', 'bystander', 'recovery'] as const;
@@ -97,8 +98,8 @@ async function main(values: Record<string, string | string[] | undefined>): Prom
   const sections = new Set(((values.sections as string | undefined) ?? SECTIONS.join(',')).split(',').map((part) => part.trim()));
   for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new UsageError(`--sections "${values.sections}": "${section}" is not a section; expected sweep, bystander and/or recovery, comma-separated`);
   const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('GATEWAY_'))) as Record<string, string>;
-  // The production defaults for admission (startSystem turns the per-user limit off).
-  const baseEnv: Record<string, string> = { GATEWAY_USER_CONCURRENCY: '4', GATEWAY_RATE_LIMIT: '0', ...fromEnv };
+  // The production defaults for admission (startSystem turns the per-user limits off).
+  const baseEnv: Record<string, string> = { GATEWAY_USER_CONCURRENCY: String(PER_USER_DEFAULTS.userConcurrency), GATEWAY_USER_COST_LIMIT: String(PER_USER_DEFAULTS.userCostLimit), GATEWAY_RATE_LIMIT: '0', ...fromEnv };
   const sets: Record<string, string>[] = [{}, ...((values.compare as string[] | undefined) ?? []).map(settingsSet)];
 
   const system = await startSystem({ engines, offenders, tag: 'overload', gatewayEnv: baseEnv, say: (line) => console.log(line) });

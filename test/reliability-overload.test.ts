@@ -4,7 +4,7 @@
 // how fast refusals are is measured by bench/overload.ts.
 import assert from 'node:assert/strict';
 import { generateStories } from '../seed/generate.ts';
-import { PROFILE_QUERY } from '../bench/scenarios.ts';
+import { PROFILE_QUERY, TRACKING_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
 import { loadGatewayConfig } from '../gateway/config.ts';
@@ -45,14 +45,20 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     return gateway;
   }
 
-  async function ask(gateway: RunningGateway, user: string, query = PROFILE_QUERY) {
+  async function ask(gateway: RunningGateway, user: string, query = PROFILE_QUERY, options: { token?: string; purpose?: string } = {}) {
     const response = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
-      body: JSON.stringify({ query, variables: { sid } }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? await stack.token({ user })}`, 'x-obts-purpose': options.purpose ?? 'C' },
+      body: JSON.stringify({ query, variables: { sid, lastName: stories[0].person.name.last } }),
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
   }
+
+  const metric = async (gateway: RunningGateway, line: RegExp) => Number(line.exec(await (await fetch(gateway.metricsUrl)).text())?.[1] ?? NaN);
+  const until = async (what: string, check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200; i += 1) { if (await check()) return; await new Promise((resolve) => setTimeout(resolve, 20)); }
+    assert.fail(`gave up waiting for ${what}`);
+  };
 
   it('beyond the in-flight limit and the queue: 503 GATEWAY_OVERLOADED with Retry-After, audited, no agency asked', async () => {
     const gateway = await gatewayWith({ GATEWAY_MAX_IN_FLIGHT: '1', GATEWAY_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '100', GATEWAY_USER_CONCURRENCY: '0' });
@@ -126,6 +132,79 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(bystander.body.data.offender.sid, sid);
     // Released when the answer left: the same user is admitted again.
     assert.equal((await ask(gateway, 'heavy-user')).status, 200);
+  });
+
+  it('a user\'s share is weighed by query cost: a light query runs beside a heavy search, a second heavy one waits for the first, another user is not held', async () => {
+    // A tracking search costs ~84 000, a profile ~2 300: a share of 90 000 holds one search and a profile.
+    const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const first = ask(gateway, 'heavy', TRACKING_QUERY);
+    await until('the first search to hold its share', async () => (await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m)) > 80_000);
+    // The same user's light query fits beside it and runs.
+    const light = await ask(gateway, 'heavy');
+    assert.equal(light.status, 200);
+    assert.equal(light.body.data.offender.sid, sid);
+    const second = ask(gateway, 'heavy', TRACKING_QUERY);
+    await until('the second search to wait for the user\'s share', async () => (await metric(gateway, /^obts_gateway_user_cost_waiting (\d+)$/m)) === 1);
+    // While it waits, another user's heavy search runs.
+    const other = await ask(gateway, 'someone-else', TRACKING_QUERY);
+    assert.equal(other.status, 200);
+    const answers = await Promise.all([first, second]);
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+    for (const answer of answers) assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+    assert.equal(await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m), 0, 'every share is given back');
+  });
+
+  it('a request that cannot get its user\'s share within the queue time: 429 USER_CONCURRENCY_LIMIT (user-cost) with Retry-After, audited as refused, no agency asked', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '100' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 500;
+    const first = ask(gateway, 'impatient', TRACKING_QUERY);
+    await until('the first search to hold its share', async () => (await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m)) > 80_000);
+    const refused = await ask(gateway, 'impatient', TRACKING_QUERY);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.retryAfter, '1');
+    assert.deepEqual(refused.body.errors.map((error: any) => [error.extensions.code, error.extensions.reason]), [['USER_CONCURRENCY_LIMIT', 'user-cost']]);
+    assert.match(refused.body.errors[0].message, /^Your requests in progress already use \d+ of your share of 90000 \(estimated query cost\) and this one costs \d+; .*Nothing was asked of any agency/);
+    assert.equal(refused.body.data, undefined);
+    assert.equal((await first).status, 200);
+    const records = await gateway.audit.readAll();
+    const record = records.find((entry) => entry.user === 'impatient' && entry.outcome === 'refused');
+    assert.ok(record, 'the refusal is audited (CJIS AU-2)');
+    assert.equal(record.reason, 'USER_CONCURRENCY_LIMIT');
+    assert.deepEqual(record.subgraphs, [], 'no agency was asked for the refused search');
+  });
+
+  it('a verified token is remembered, yet its claims and the purpose are checked on every request, and a forged signature on the same claims is refused', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '0' });
+    const token = await stack.token({ user: 'cached' });
+    // A counter has no line until it is first counted.
+    const lookups = async (target: RunningGateway, outcome: 'hit' | 'miss') => (await metric(target, new RegExp(`^obts_gateway_token_cache_lookups_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm'))) || 0;
+    const hits = () => lookups(gateway, 'hit');
+    assert.equal((await ask(gateway, 'cached', PROFILE_QUERY, { token })).status, 200);
+    const before = await hits();
+    assert.equal((await ask(gateway, 'cached', PROFILE_QUERY, { token })).status, 200);
+    assert.equal(await hits(), before + 1, 'the second request found the token verified');
+    const badPurpose = await ask(gateway, 'cached', PROFILE_QUERY, { token, purpose: 'Z' });
+    assert.equal(badPurpose.status, 403);
+    assert.equal(badPurpose.body.errors[0].extensions.reason, 'invalid-purpose');
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const refused = await ask(gateway, 'cached', PROFILE_QUERY, { token: forged });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.errors[0].extensions.reason, 'bad-signature');
+    // With the cache off nothing is remembered.
+    const off = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '0', GATEWAY_TOKEN_CACHE_SIZE: '0' });
+    for (let i = 0; i < 2; i += 1) assert.equal((await ask(off, 'cached', PROFILE_QUERY, { token })).status, 200);
+    assert.deepEqual([await lookups(off, 'hit'), await lookups(off, 'miss')], [0, 0], 'no token was looked up');
+  });
+
+  it('a bad per-user cost share or token cache setting is refused at start, saying what was expected', () => {
+    const settings = (env: Record<string, string>) => () => loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, ...env });
+    assert.throws(settings({ GATEWAY_USER_COST_LIMIT: '-1' }), /^Error: GATEWAY_USER_COST_LIMIT "-1" is not valid; expected a whole number from 0 to 1000000000$/);
+    assert.throws(settings({ GATEWAY_USER_COST_LIMIT: 'lots' }), /GATEWAY_USER_COST_LIMIT "lots" is not valid; expected a whole number/);
+    assert.throws(settings({ GATEWAY_TOKEN_CACHE_SIZE: '1.5' }), /GATEWAY_TOKEN_CACHE_SIZE "1.5" is not valid; expected a whole number from 0 to 1000000/);
+    assert.throws(settings({ GATEWAY_TOKEN_CACHE_MS: '10' }), /GATEWAY_TOKEN_CACHE_MS "10" is not valid; expected a whole number from 1000 to 3600000/);
+    assert.equal(loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir }).overload.userCostLimit, 100_000);
   });
 
   it('a subgraph bulkhead that is full fails only that agency\'s fields, as GATEWAY_OVERLOADED, not as the agency\'s failure', async () => {

@@ -85,7 +85,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     child.once('exit', () => { clearTimeout(timer); resolve(); });
     child.kill('SIGTERM');
   });
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await stopChild(gateway);
     await Promise.all(children.map(stopChild));
     rmSync(dataDir, { recursive: true, force: true });
@@ -145,6 +147,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(child);
       subgraphPids[entry.name] = child;
+      // A subgraph that goes away mid-run is said at once (its figures would be of nothing).
+      child.once('exit', (code, signal) => { if (!stopping) console.error(`bench: subgraph ${entry.name} (pid ${child.pid}) exited (${signal ?? code}) during the run`); });
       subgraphUrls[entry.name] = `http://127.0.0.1:${ports[i]}/graphql`;
       urlEnv[entry.urlSetting] = subgraphUrls[entry.name];
     });
@@ -155,7 +159,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     let gatewayEnv = options.gatewayEnv ?? {};
     const startGatewayProcess = async () => {
       gateway = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
-        env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
+        env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 120_000, 'the gateway', gateway);
