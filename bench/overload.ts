@@ -12,7 +12,9 @@
 //    concurrent tracking searches (goal: within 2x). Rounds are interleaved and the ratio is
 //    of the medians. Each --compare is one more set of gateway settings: every round runs
 //    every set (the gateway restarted with it), so the sets are compared under the same load;
-// 3. recovery: every PostgreSQL backend (judicial, correction) and then every MariaDB
+// 3. refusals: the abuser alone (16 connections of one user, nearly all 429): the gateway's
+//    CPU per answer, per settings set;
+// 4. recovery: every PostgreSQL backend (judicial, correction) and then every MariaDB
 //    connection (public-safety) of this run's databases terminated under load: time from
 //    the termination to the last answer with an error.
 // Admission runs at the gateway's production defaults (GATEWAY_* in the environment
@@ -33,7 +35,7 @@ import { cpuSnapshot, pidsByName, type CpuTarget } from './support/cpu.ts';
 import { PER_USER_DEFAULTS } from '../gateway/limits/settings.ts';
 import { PROFILE_QUERY, SEARCH_QUERY, TRACKING_QUERY } from './scenarios.ts';
 
-const SECTIONS = ['sweep', 'bystander', 'recovery'] as const;
+const SECTIONS = ['sweep', 'bystander', 'refusals', 'recovery'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const spec = defineCli({
@@ -44,8 +46,8 @@ const spec = defineCli({
     'engines': { type: 'string', value: 'E', help: 'servers (default: PostgreSQL and MariaDB, fresh databases, dropped at the end) or embedded' },
     'seconds': { type: 'string', value: 'S', help: 'seconds per load step, 1 to 60 (default 4)' },
     'rounds': { type: 'string', value: 'N', help: 'bystander rounds, 1 to 50 (default 5)' },
-    'sections': { type: 'string', value: 'LIST', help: 'which parts to run: sweep, bystander, recovery, comma-separated (default all)' },
-    'compare': { type: 'string', multiple: true, value: 'SETTINGS', help: 'another set of gateway settings for the bystander rounds, NAME=VALUE,… of GATEWAY_* settings (the first set is always the defaults)' },
+    'sections': { type: 'string', value: 'LIST', help: 'which parts to run: sweep, bystander, refusals, recovery, comma-separated (default all)' },
+    'compare': { type: 'string', multiple: true, value: 'SETTINGS', help: 'another set of gateway settings for the bystander and refusal rounds, NAME=VALUE,… of GATEWAY_* settings (the first set is always the defaults)' },
   },
   notes: ['The load average is printed beside every figure; GATEWAY_* settings in the environment apply to every set.'],
   examples: [
@@ -96,10 +98,10 @@ async function main(values: Record<string, string | string[] | undefined>): Prom
   const engines = (values.engines as string | undefined) ?? 'servers';
   if (engines !== 'embedded' && engines !== 'servers') throw new UsageError(`--engines "${engines}" is not valid; expected embedded or servers`);
   const sections = new Set(((values.sections as string | undefined) ?? SECTIONS.join(',')).split(',').map((part) => part.trim()));
-  for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new UsageError(`--sections "${values.sections}": "${section}" is not a section; expected sweep, bystander and/or recovery, comma-separated`);
+  for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new UsageError(`--sections "${values.sections}": "${section}" is not a section; expected one or more of ${SECTIONS.join(', ')}, comma-separated`);
   const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('GATEWAY_'))) as Record<string, string>;
   // The production defaults for admission (startSystem turns the per-user limits off).
-  const baseEnv: Record<string, string> = { GATEWAY_USER_CONCURRENCY: String(PER_USER_DEFAULTS.userConcurrency), GATEWAY_USER_COST_LIMIT: String(PER_USER_DEFAULTS.userCostLimit), GATEWAY_RATE_LIMIT: '0', ...fromEnv };
+  const baseEnv: Record<string, string> = { GATEWAY_USER_CONCURRENCY: String(PER_USER_DEFAULTS.userConcurrency), GATEWAY_USER_QUEUE_LIMIT: String(PER_USER_DEFAULTS.userQueueLimit), GATEWAY_USER_COST_LIMIT: String(PER_USER_DEFAULTS.userCostLimit), GATEWAY_RATE_LIMIT: '0', ...fromEnv };
   const sets: Record<string, string>[] = [{}, ...((values.compare as string[] | undefined) ?? []).map(settingsSet)];
 
   const system = await startSystem({ engines, offenders, tag: 'overload', gatewayEnv: baseEnv, say: (line) => console.log(line) });
@@ -211,7 +213,24 @@ async function run(system: System, options: { offenders: number; seconds: number
     if (options.sets.length > 1) await system.restartGateway(options.baseEnv);
   }
 
-  // 3. Recovery after backend termination under load.
+  // 3. What a refusal costs: the abuser alone, 16 connections of one user, nearly every
+  // answer a 429; the gateway's CPU per answer, every set in every round.
+  if (options.sections.has('refusals')) {
+    const perAnswer = options.sets.map(() => [] as number[]);
+    for (let round = 0; round < options.rounds; round += 1) {
+      for (const [index, set] of options.sets.entries()) {
+        await system.restartGateway({ ...options.baseEnv, ...set });
+        await idle();
+        const { result: abuser, cpu } = await measured(() => drive(16, TRACKING_QUERY, [tokens[1]]));
+        perAnswer[index].push(cpu.gateway / abuser.total);
+        console.log(`refusals round ${round + 1} [${describeSet(set)}]: ${Math.round(abuser.requestsPerSecond)} answers/s, ${pct(statuses(abuser, '429'), abuser.total)} 429, ${Math.round(statuses(abuser, '200') / seconds)} served/s; gateway CPU ${(cpu.gateway / abuser.total).toFixed(2)} ms per answer; CPU gateway / subgraphs / databases ${cpuLine(cpu, seconds)}; load ${load()}`);
+      }
+    }
+    for (const [index, set] of options.sets.entries()) console.log(`gateway CPU per answer to the abuser alone [${describeSet(set)}]: ${median(perAnswer[index]).toFixed(2)} ms (median of ${options.rounds} rounds; load ${load()})`);
+    await system.restartGateway(options.baseEnv);
+  }
+
+  // 4. Recovery after backend termination under load.
   if (options.sections.has('recovery') && options.engines === 'servers') {
     for (const target of ['postgres', 'mysql'] as const) {
       await idle();
@@ -221,8 +240,8 @@ async function run(system: System, options: { offenders: number; seconds: number
       const killed = await terminate(target, databaseNames);
       const run = await running;
       const after = run.errorTimes.filter((at) => at >= killedAt);
-      const recovery = after.length ? `${Math.max(...after) - killedAt} ms` : 'no answer with an error';
-      console.log(`${target === 'postgres' ? 'PostgreSQL' : 'MariaDB'}: ${killed} connections terminated under load; last answer with an error ${recovery} after; ${after.length} of ${run.total} answers had an error; ${run.errors} transport errors; load ${load()}`);
+      const recovery = after.length ? `the last answer with an error ${Math.max(...after) - killedAt} ms after` : 'no answer had an error';
+      console.log(`${target === 'postgres' ? 'PostgreSQL' : 'MariaDB'}: ${killed} connections terminated under load; ${recovery}; ${after.length} of ${run.total} answers had an error; ${run.errors} transport errors; load ${load()}`);
     }
     const health = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/health')).then((response) => response.status, (error: Error) => error.message);
     console.log(`after the terminations the gateway's /health answers ${health}`);

@@ -206,6 +206,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   // What admission holds right now: a slot that never comes back shows here first.
   new Gauge({ name: 'obts_gateway_in_flight', help: 'GraphQL requests admitted and running', registers: [metrics.registry], collect() { this.set(admission.load().inFlight); } });
   new Gauge({ name: 'obts_gateway_queued', help: 'GraphQL requests waiting for a slot', registers: [metrics.registry], collect() { this.set(admission.load().queued); } });
+  new Gauge({ name: 'obts_gateway_user_waiting', help: 'GraphQL requests waiting at the door for one of their user\'s places (GATEWAY_USER_QUEUE_LIMIT)', registers: [metrics.registry], collect() { this.set(admission.load().userWaiting); } });
   new Gauge({ name: 'obts_gateway_user_cost_running', help: 'Estimated query cost of the requests running, summed over users (GATEWAY_USER_COST_LIMIT weighs each user\'s)', registers: [metrics.registry], collect() { this.set(costShare.load().cost); } });
   new Gauge({ name: 'obts_gateway_user_cost_waiting', help: 'Admitted requests waiting for their user\'s cost share', registers: [metrics.registry], collect() { this.set(costShare.load().waiting); } });
   const refusals = refusalRecorder(audit, config.audit.refusalsPerMinute);

@@ -120,7 +120,7 @@ describe('reliability: overload is refused fast, and the gateway never blames an
   });
 
   it('one user over their concurrency limit gets 429 USER_CONCURRENCY_LIMIT; another user is served meanwhile', async () => {
-    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_MAX_IN_FLIGHT: '8' });
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '0', GATEWAY_MAX_IN_FLIGHT: '8' });
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
     const [first, second, bystander] = await Promise.all([ask(gateway, 'heavy-user'), ask(gateway, 'heavy-user'), ask(gateway, 'bystander')]);
     const heavy = [first, second].sort((a, b) => a.status - b.status);
@@ -132,6 +132,34 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(bystander.body.data.offender.sid, sid);
     // Released when the answer left: the same user is admitted again.
     assert.equal((await ask(gateway, 'heavy-user')).status, 200);
+  });
+
+  it('a user at their concurrency limit waits at the door in a line of their own: served when a place frees, refused at once beyond the line, refused after the queue time', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const first = ask(gateway, 'eager');
+    await until('the first request to run', async () => (await metric(gateway, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const second = ask(gateway, 'eager');
+    await until('the second to wait at the user\'s door', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 1);
+    const third = await ask(gateway, 'eager');
+    assert.equal(third.status, 429, 'beyond the user\'s line: refused at once');
+    assert.match(third.body.errors[0].message, /^You already have 1 requests in progress; wait for one to finish/);
+    assert.equal(third.retryAfter, '1');
+    const bystander = await ask(gateway, 'patient-bystander');
+    assert.equal(bystander.status, 200, 'another user does not wait in that line');
+    assert.deepEqual([(await first).status, (await second).status], [200, 200], 'the waiting request is served once a place frees');
+    // A wait longer than the queue time is refused, saying it waited.
+    const short = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '100' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 600;
+    const holder = ask(short, 'eager');
+    await until('the holder to run', async () => (await metric(short, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const waited = await ask(short, 'eager');
+    assert.equal(waited.status, 429);
+    assert.equal(waited.body.errors[0].extensions.code, 'USER_CONCURRENCY_LIMIT');
+    assert.match(waited.body.errors[0].message, /^You already have 1 requests in progress; this one waited \d+ ms for one of them to finish/);
+    assert.equal((await holder).status, 200);
+    const records = await short.audit.readAll();
+    assert.ok(records.some((record) => record.user === 'eager' && record.reason === '429 user-concurrency'), 'the refusal after waiting is audited');
   });
 
   it('a user\'s share is weighed by query cost: a light query runs beside a heavy search, a second heavy one waits for the first, another user is not held', async () => {
@@ -198,12 +226,13 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.deepEqual([await lookups(off, 'hit'), await lookups(off, 'miss')], [0, 0], 'no token was looked up');
   });
 
-  it('a bad per-user cost share or token cache setting is refused at start, saying what was expected', () => {
+  it('a bad per-user line, cost share or token cache setting is refused at start, saying what was expected', () => {
     const settings = (env: Record<string, string>) => () => loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, ...env });
     assert.throws(settings({ GATEWAY_USER_COST_LIMIT: '-1' }), /^Error: GATEWAY_USER_COST_LIMIT "-1" is not valid; expected a whole number from 0 to 1000000000$/);
     assert.throws(settings({ GATEWAY_USER_COST_LIMIT: 'lots' }), /GATEWAY_USER_COST_LIMIT "lots" is not valid; expected a whole number/);
     assert.throws(settings({ GATEWAY_TOKEN_CACHE_SIZE: '1.5' }), /GATEWAY_TOKEN_CACHE_SIZE "1.5" is not valid; expected a whole number from 0 to 1000000/);
     assert.throws(settings({ GATEWAY_TOKEN_CACHE_MS: '10' }), /GATEWAY_TOKEN_CACHE_MS "10" is not valid; expected a whole number from 1000 to 3600000/);
+    assert.throws(settings({ GATEWAY_USER_QUEUE_LIMIT: '-2' }), /GATEWAY_USER_QUEUE_LIMIT "-2" is not valid; expected a whole number from 0 to 100000/);
     assert.equal(loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir }).overload.userCostLimit, 100_000);
   });
 
@@ -229,7 +258,7 @@ describe('reliability: overload is refused fast, and the gateway never blames an
   });
 
   it('two gateway processes sharing Redis (REDIS_URL) hold one per-user concurrency limit between them', async () => {
-    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1' };
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '0' };
     const [a, b] = [await gatewayWith(env), await gatewayWith(env)];
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
     const answers = await Promise.all([ask(a, 'two-windows'), ask(b, 'two-windows')]);

@@ -21,7 +21,7 @@ export interface OverloadSettings {
 }
 
 /** The per-user defaults (benchmarks that turn them off by default ask for these to measure production). */
-export const PER_USER_DEFAULTS = { userConcurrency: 4, userCostLimit: 100_000 } as const;
+export const PER_USER_DEFAULTS = { userConcurrency: 4, userQueueLimit: 4, userCostLimit: 100_000 } as const;
 
 export function overloadSettings(env: NodeJS.ProcessEnv, integer: (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) => number): OverloadSettings {
   return {
@@ -30,6 +30,9 @@ export function overloadSettings(env: NodeJS.ProcessEnv, integer: (env: NodeJS.P
       queueLimit: integer(env, 'GATEWAY_QUEUE_LIMIT', 64, 0, 1_000_000),
       queueTimeoutMs: integer(env, 'GATEWAY_QUEUE_TIMEOUT_MS', 1000, 0, 600_000),
       userConcurrency: integer(env, 'GATEWAY_USER_CONCURRENCY', PER_USER_DEFAULTS.userConcurrency, 0, 100_000),
+      // A user at that limit waits at the door (a timer, no work) rather than being refused
+      // at once and asking again at once.
+      userQueueLimit: integer(env, 'GATEWAY_USER_QUEUE_LIMIT', PER_USER_DEFAULTS.userQueueLimit, 0, 100_000),
     },
     // One most expensive query (GATEWAY_MAX_COST's default) at a time, or many light ones.
     userCostLimit: integer(env, 'GATEWAY_USER_COST_LIMIT', PER_USER_DEFAULTS.userCostLimit, 0, 1_000_000_000),

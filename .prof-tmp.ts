@@ -1,0 +1,10 @@
+import { startSystem } from './bench/support/system.ts';
+import { runLoad } from './bench/support/load.ts';
+import { dropRunDatabases } from './test/support/databases.ts';
+import { TRACKING_QUERY } from './bench/scenarios.ts';
+const system = await startSystem({ engines: 'servers', offenders: 300, tag: 'prof', gatewayEnv: { NODE_OPTIONS: '--import /tmp/ov/profile.mjs', GATEWAY_USER_CONCURRENCY: '4', GATEWAY_USER_COST_LIMIT: '100000' } });
+const token = await system.token({ user: 'abuser' });
+const r = await runLoad({ url: system.gatewayUrl, connections: 16, seconds: 6, requests: [{ headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' }, body: JSON.stringify({ query: TRACKING_QUERY, variables: { lastName: 'SMITH' } }) }] });
+console.log(r.requestsPerSecond, r.statuses);
+await system.stop(); await dropRunDatabases();
+process.exit(0);
