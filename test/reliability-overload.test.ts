@@ -162,6 +162,28 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.ok(records.some((record) => record.user === 'eager' && record.reason === '429 user-concurrency'), 'the refusal after waiting is audited');
   });
 
+  it('a client that hangs up while waiting at its user\'s door leaves the line at once, and the user\'s places come back', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '2', GATEWAY_QUEUE_TIMEOUT_MS: '5000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const holder = ask(gateway, 'door-user');
+    await until('the holder to run', async () => (await metric(gateway, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const token = await stack.token({ user: 'door-user' });
+    const controllers = [new AbortController(), new AbortController()];
+    const quitters = controllers.map((controller) => fetch(gateway.url, {
+      method: 'POST', signal: controller.signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' },
+      body: JSON.stringify({ query: PROFILE_QUERY, variables: { sid } }),
+    }).then((r) => String(r.status), (error: Error) => error.name));
+    await until('both to wait at the door', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 2);
+    for (const controller of controllers) controller.abort();
+    assert.deepEqual(await Promise.all(quitters), ['AbortError', 'AbortError']);
+    await until('the line to empty', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 0);
+    assert.equal((await holder).status, 200);
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 0;
+    for (let i = 0; i < 3; i += 1) assert.equal((await ask(gateway, 'door-user')).status, 200, `request ${i + 1} after the hang-ups`);
+    assert.equal(await metric(gateway, /^obts_gateway_in_flight (\d+)$/m), 0);
+  });
+
   it('a user\'s share is weighed by query cost: a light query runs beside a heavy search, a second heavy one waits for the first, another user is not held', async () => {
     // A tracking search costs ~84 000, a profile ~2 300: a share of 90 000 holds one search and a profile.
     const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });

@@ -92,7 +92,7 @@ export function createAdmission(settings: AdmissionSettings, users: UserConcurre
     const waiting = doors.get(userId);
     waiting?.[0]?.();
   };
-  const userLimited = (userId: string, waitedMs?: number): Admitted => ({
+  const userLimited = (waitedMs?: number): Admitted => ({
     ok: false,
     refusal: {
       status: 429, code: 'USER_CONCURRENCY_LIMIT', reason: 'user-concurrency', retryAfter: RETRY_AFTER_S,
@@ -109,7 +109,7 @@ export function createAdmission(settings: AdmissionSettings, users: UserConcurre
       if (release) return { release };
     }
     const queueLimit = settings.userQueueLimit ?? 0;
-    if ((doors.get(userId)?.length ?? 0) >= queueLimit) return userLimited(userId);
+    if ((doors.get(userId)?.length ?? 0) >= queueLimit) return userLimited();
     const until = arrived + Math.max(0, Math.min(settings.queueTimeoutMs, deadline ? deadline.remaining() : Infinity));
     let line = doors.get(userId);
     if (!line) doors.set(userId, (line = []));
@@ -140,8 +140,8 @@ export function createAdmission(settings: AdmissionSettings, users: UserConcurre
       if (!line.length) doors.delete(userId);
       else line[0]();
     }
-    if (gone?.aborted) return { ok: false, refusal: { ...overloaded(settings, 'queue-timeout'), status: 429, code: 'USER_CONCURRENCY_LIMIT', reason: 'client-gone', message: 'The client closed the connection while the request waited for one of its user\'s places; nothing was asked of any agency' } };
-    return userLimited(userId, performance.now() - arrived);
+    if (gone?.aborted) return { ok: false, refusal: { status: 429, code: 'USER_CONCURRENCY_LIMIT', reason: 'client-gone', retryAfter: RETRY_AFTER_S, message: 'The client closed the connection while the request waited for one of its user\'s places; nothing was asked of any agency' } };
+    return userLimited(performance.now() - arrived);
   };
 
   return {
