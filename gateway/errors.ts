@@ -12,6 +12,7 @@ import { gatewayLimitError } from './limits/own-errors.ts';
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'FORBIDDEN', 'UNAUTHENTICATED',
   'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_LIMIT_EXCEEDED',
+  'USER_CONCURRENCY_LIMIT',
 ]);
 
 /** Apollo Server `formatError` for the gateway. */
@@ -30,7 +31,9 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
   const own = gatewayLimitError(formatted, source);
   if (own) return own;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    return { ...base, message: limitMessage(formatted.message), extensions: { code, ...(source ? { source: source.name } : {}) } };
+    // A per-user limit says which one (reason user-cost: gateway/limits/user-cost.ts), as the door's 429 does.
+    const reason = code === 'USER_CONCURRENCY_LIMIT' && typeof formatted.extensions?.reason === 'string' ? { reason: formatted.extensions.reason } : {};
+    return { ...base, message: limitMessage(formatted.message), extensions: { code, ...reason, ...(source ? { source: source.name } : {}) } };
   }
   logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, message: formatted.message, serviceName, path: formatted.path }, 'request error');
   if (source) {

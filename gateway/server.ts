@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -50,6 +50,7 @@ import { bulkheads, type Bulkhead } from './limits/bulkhead.ts';
 import { callSignal, deadlineExceeded, isAbort, withCall, type Deadline } from './limits/deadline.ts';
 import { admissionGate, deadlineOf, startDeadline } from './limits/middleware.ts';
 import { openSharedLimits } from './limits/shared.ts';
+import { userCostShare } from './limits/user-cost.ts';
 import { checkReadiness } from './health/ready.ts';
 
 /** Per-request gateway context. */
@@ -62,6 +63,8 @@ export interface GatewayContext extends AuditedContext {
   clientAddress: string | null;
   /** The request's time budget, shared by all its subgraph calls (gateway/limits/deadline.ts). */
   deadline?: Deadline;
+  /** Aborts when the client goes away (a request waiting for its user's share then leaves). */
+  gone?: AbortSignal;
 }
 
 export interface RunningGateway {
@@ -163,7 +166,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const training = config.mode === 'training';
   if (training) await requireSyntheticStores(config.subgraphUrls);
   const audit = await openAuditStore(config.audit);
-  const limits = queryLimits(config.limits);
+  // Each user's share of the running work, weighed by query cost (gateway/limits/user-cost.ts).
+  const costShare = userCostShare(config.overload.userCostLimit);
+  const limits = queryLimits(config.limits, { share: costShare, waitMs: config.overload.admission.queueTimeoutMs });
   // In training mode each loaded supergraph gets provenance in its descriptions (the docs pane).
   const prepare = training ? describeProvenance : (sdl: string) => sdl;
   const supergraph = supergraphSdl !== undefined ? fixedSupergraph(prepare(supergraphSdl)) : fileSupergraph(config.supergraph.file, config.supergraph.pollMs, prepare);
@@ -193,7 +198,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, collapseRepeatedErrors, ...limits.plugins, permissions, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
-  const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir);
+  const tokenLookups = new Counter({ name: 'obts_gateway_token_cache_lookups_total', help: 'Bearer tokens looked up in the cache of verified tokens (GATEWAY_TOKEN_CACHE_SIZE), by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+  const authenticate = await createAuthenticator(config.auth, config.mode, config.dataDir, { ...config.overload.tokenCache, looked: (hit) => tokenLookups.inc({ outcome: hit ? 'hit' : 'miss' }) });
   // Rate limits and per-user concurrency, in Redis when REDIS_URL is set (gateway/limits/shared.ts).
   const shared = await openSharedLimits({ ratePerMinute: config.ratePerMinute, redisUrl: config.overload.redisUrl, keyPrefix: config.overload.redisKeyPrefix, leaseMs: config.overload.requestTimeoutMs + config.overload.admission.queueTimeoutMs + 5000 });
   const rateLimit = shared.rate;
@@ -201,6 +207,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   // What admission holds right now: a slot that never comes back shows here first.
   new Gauge({ name: 'obts_gateway_in_flight', help: 'GraphQL requests admitted and running', registers: [metrics.registry], collect() { this.set(admission.load().inFlight); } });
   new Gauge({ name: 'obts_gateway_queued', help: 'GraphQL requests waiting for a slot', registers: [metrics.registry], collect() { this.set(admission.load().queued); } });
+  new Gauge({ name: 'obts_gateway_user_waiting', help: 'GraphQL requests waiting at the door for one of their user\'s places (GATEWAY_USER_QUEUE_LIMIT)', registers: [metrics.registry], collect() { this.set(admission.load().userWaiting); } });
+  new Gauge({ name: 'obts_gateway_user_cost_running', help: 'Estimated query cost of the requests running, summed over users (GATEWAY_USER_COST_LIMIT weighs each user\'s)', registers: [metrics.registry], collect() { this.set(costShare.load().cost); } });
+  new Gauge({ name: 'obts_gateway_user_cost_waiting', help: 'Admitted requests waiting for their user\'s cost share', registers: [metrics.registry], collect() { this.set(costShare.load().waiting); } });
   const refusals = refusalRecorder(audit, config.audit.refusalsPerMinute);
   httpServer.on('clientError', auditClientErrors(refusals));
   const auditRefusal = (req: express.Request, res: express.Response, refusal: Refusal) => refusals.record(req, res, refusal);
@@ -252,9 +261,11 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const locals = res.locals as RequestLocals & { clientRequestId?: string | null; audited?: boolean };
+        const left = new AbortController();
+        res.once('close', () => left.abort());
         return {
           requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
-          identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res),
+          identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
         };
       },
     }),

@@ -4,7 +4,7 @@
 // how fast refusals are is measured by bench/overload.ts.
 import assert from 'node:assert/strict';
 import { generateStories } from '../seed/generate.ts';
-import { PROFILE_QUERY } from '../bench/scenarios.ts';
+import { PROFILE_QUERY, TRACKING_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
 import { loadGatewayConfig } from '../gateway/config.ts';
@@ -45,14 +45,20 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     return gateway;
   }
 
-  async function ask(gateway: RunningGateway, user: string, query = PROFILE_QUERY) {
+  async function ask(gateway: RunningGateway, user: string, query = PROFILE_QUERY, options: { token?: string; purpose?: string } = {}) {
     const response = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ user })}`, 'x-obts-purpose': 'C' },
-      body: JSON.stringify({ query, variables: { sid } }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? await stack.token({ user })}`, 'x-obts-purpose': options.purpose ?? 'C' },
+      body: JSON.stringify({ query, variables: { sid, lastName: stories[0].person.name.last } }),
     });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
   }
+
+  const metric = async (gateway: RunningGateway, line: RegExp) => Number(line.exec(await (await fetch(gateway.metricsUrl)).text())?.[1] ?? NaN);
+  const until = async (what: string, check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200; i += 1) { if (await check()) return; await new Promise((resolve) => setTimeout(resolve, 20)); }
+    assert.fail(`gave up waiting for ${what}`);
+  };
 
   it('beyond the in-flight limit and the queue: 503 GATEWAY_OVERLOADED with Retry-After, audited, no agency asked', async () => {
     const gateway = await gatewayWith({ GATEWAY_MAX_IN_FLIGHT: '1', GATEWAY_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '100', GATEWAY_USER_CONCURRENCY: '0' });
@@ -114,7 +120,7 @@ describe('reliability: overload is refused fast, and the gateway never blames an
   });
 
   it('one user over their concurrency limit gets 429 USER_CONCURRENCY_LIMIT; another user is served meanwhile', async () => {
-    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_MAX_IN_FLIGHT: '8' });
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '0', GATEWAY_MAX_IN_FLIGHT: '8' });
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
     const [first, second, bystander] = await Promise.all([ask(gateway, 'heavy-user'), ask(gateway, 'heavy-user'), ask(gateway, 'bystander')]);
     const heavy = [first, second].sort((a, b) => a.status - b.status);
@@ -126,6 +132,130 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(bystander.body.data.offender.sid, sid);
     // Released when the answer left: the same user is admitted again.
     assert.equal((await ask(gateway, 'heavy-user')).status, 200);
+  });
+
+  it('a user at their concurrency limit waits at the door in a line of their own: served when a place frees, refused at once beyond the line, refused after the queue time', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const first = ask(gateway, 'eager');
+    await until('the first request to run', async () => (await metric(gateway, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const second = ask(gateway, 'eager');
+    await until('the second to wait at the user\'s door', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 1);
+    const third = await ask(gateway, 'eager');
+    assert.equal(third.status, 429, 'beyond the user\'s line: refused at once');
+    assert.match(third.body.errors[0].message, /^You already have 1 requests in progress; wait for one to finish/);
+    assert.equal(third.retryAfter, '1');
+    const bystander = await ask(gateway, 'patient-bystander');
+    assert.equal(bystander.status, 200, 'another user does not wait in that line');
+    assert.deepEqual([(await first).status, (await second).status], [200, 200], 'the waiting request is served once a place frees');
+    // A wait longer than the queue time is refused, saying it waited.
+    const short = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '100' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 600;
+    const holder = ask(short, 'eager');
+    await until('the holder to run', async () => (await metric(short, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const waited = await ask(short, 'eager');
+    assert.equal(waited.status, 429);
+    assert.equal(waited.body.errors[0].extensions.code, 'USER_CONCURRENCY_LIMIT');
+    assert.match(waited.body.errors[0].message, /^You already have 1 requests in progress; this one waited \d+ ms for one of them to finish/);
+    assert.equal((await holder).status, 200);
+    const records = await short.audit.readAll();
+    assert.ok(records.some((record) => record.user === 'eager' && record.reason === '429 user-concurrency'), 'the refusal after waiting is audited');
+  });
+
+  it('a client that hangs up while waiting at its user\'s door leaves the line at once, and the user\'s places come back', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '2', GATEWAY_QUEUE_TIMEOUT_MS: '5000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const holder = ask(gateway, 'door-user');
+    await until('the holder to run', async () => (await metric(gateway, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const token = await stack.token({ user: 'door-user' });
+    const controllers = [new AbortController(), new AbortController()];
+    const quitters = controllers.map((controller) => fetch(gateway.url, {
+      method: 'POST', signal: controller.signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' },
+      body: JSON.stringify({ query: PROFILE_QUERY, variables: { sid } }),
+    }).then((r) => String(r.status), (error: Error) => error.name));
+    await until('both to wait at the door', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 2);
+    for (const controller of controllers) controller.abort();
+    assert.deepEqual(await Promise.all(quitters), ['AbortError', 'AbortError']);
+    await until('the line to empty', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 0);
+    assert.equal((await holder).status, 200);
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 0;
+    for (let i = 0; i < 3; i += 1) assert.equal((await ask(gateway, 'door-user')).status, 200, `request ${i + 1} after the hang-ups`);
+    assert.equal(await metric(gateway, /^obts_gateway_in_flight (\d+)$/m), 0);
+  });
+
+  it('a user\'s share is weighed by query cost: a light query runs beside a heavy search, a second heavy one waits for the first, another user is not held', async () => {
+    // A tracking search costs ~84 000, a profile ~2 300: a share of 90 000 holds one search and a profile.
+    const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
+    const first = ask(gateway, 'heavy', TRACKING_QUERY);
+    await until('the first search to hold its share', async () => (await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m)) > 80_000);
+    // The same user's light query fits beside it and runs.
+    const light = await ask(gateway, 'heavy');
+    assert.equal(light.status, 200);
+    assert.equal(light.body.data.offender.sid, sid);
+    const second = ask(gateway, 'heavy', TRACKING_QUERY);
+    await until('the second search to wait for the user\'s share', async () => (await metric(gateway, /^obts_gateway_user_cost_waiting (\d+)$/m)) === 1);
+    // While it waits, another user's heavy search runs.
+    const other = await ask(gateway, 'someone-else', TRACKING_QUERY);
+    assert.equal(other.status, 200);
+    const answers = await Promise.all([first, second]);
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+    for (const answer of answers) assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+    assert.equal(await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m), 0, 'every share is given back');
+  });
+
+  it('a request that cannot get its user\'s share within the queue time: 429 USER_CONCURRENCY_LIMIT (user-cost) with Retry-After, audited as refused, no agency asked', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '100' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 500;
+    const first = ask(gateway, 'impatient', TRACKING_QUERY);
+    await until('the first search to hold its share', async () => (await metric(gateway, /^obts_gateway_user_cost_running (\d+)$/m)) > 80_000);
+    const refused = await ask(gateway, 'impatient', TRACKING_QUERY);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.retryAfter, '1');
+    assert.deepEqual(refused.body.errors.map((error: any) => [error.extensions.code, error.extensions.reason]), [['USER_CONCURRENCY_LIMIT', 'user-cost']]);
+    assert.match(refused.body.errors[0].message, /^Your requests in progress already use \d+ of your share of 90000 \(estimated query cost\) and this one costs \d+; .*Nothing was asked of any agency/);
+    assert.equal(refused.body.data, undefined);
+    assert.equal((await first).status, 200);
+    const records = await gateway.audit.readAll();
+    const record = records.find((entry) => entry.user === 'impatient' && entry.outcome === 'refused');
+    assert.ok(record, 'the refusal is audited (CJIS AU-2)');
+    assert.equal(record.reason, 'USER_CONCURRENCY_LIMIT');
+    assert.deepEqual(record.subgraphs, [], 'no agency was asked for the refused search');
+  });
+
+  it('a verified token is remembered, yet its claims and the purpose are checked on every request, and a forged signature on the same claims is refused', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '0' });
+    const token = await stack.token({ user: 'cached' });
+    // A counter has no line until it is first counted.
+    const lookups = async (target: RunningGateway, outcome: 'hit' | 'miss') => (await metric(target, new RegExp(`^obts_gateway_token_cache_lookups_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm'))) || 0;
+    const hits = () => lookups(gateway, 'hit');
+    assert.equal((await ask(gateway, 'cached', PROFILE_QUERY, { token })).status, 200);
+    const before = await hits();
+    assert.equal((await ask(gateway, 'cached', PROFILE_QUERY, { token })).status, 200);
+    assert.equal(await hits(), before + 1, 'the second request found the token verified');
+    const badPurpose = await ask(gateway, 'cached', PROFILE_QUERY, { token, purpose: 'Z' });
+    assert.equal(badPurpose.status, 403);
+    assert.equal(badPurpose.body.errors[0].extensions.reason, 'invalid-purpose');
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const refused = await ask(gateway, 'cached', PROFILE_QUERY, { token: forged });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.errors[0].extensions.reason, 'bad-signature');
+    // With the cache off nothing is remembered.
+    const off = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '0', GATEWAY_TOKEN_CACHE_SIZE: '0' });
+    for (let i = 0; i < 2; i += 1) assert.equal((await ask(off, 'cached', PROFILE_QUERY, { token })).status, 200);
+    assert.deepEqual([await lookups(off, 'hit'), await lookups(off, 'miss')], [0, 0], 'no token was looked up');
+  });
+
+  it('a bad per-user line, cost share or token cache setting is refused at start, saying what was expected', () => {
+    const settings = (env: Record<string, string>) => () => loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, ...env });
+    assert.throws(settings({ GATEWAY_USER_COST_LIMIT: '-1' }), /^Error: GATEWAY_USER_COST_LIMIT "-1" is not valid; expected a whole number from 0 to 1000000000$/);
+    assert.throws(settings({ GATEWAY_USER_COST_LIMIT: 'lots' }), /GATEWAY_USER_COST_LIMIT "lots" is not valid; expected a whole number/);
+    assert.throws(settings({ GATEWAY_TOKEN_CACHE_SIZE: '1.5' }), /GATEWAY_TOKEN_CACHE_SIZE "1.5" is not valid; expected a whole number from 0 to 1000000/);
+    assert.throws(settings({ GATEWAY_TOKEN_CACHE_MS: '10' }), /GATEWAY_TOKEN_CACHE_MS "10" is not valid; expected a whole number from 1000 to 3600000/);
+    assert.throws(settings({ GATEWAY_USER_QUEUE_LIMIT: '-2' }), /GATEWAY_USER_QUEUE_LIMIT "-2" is not valid; expected a whole number from 0 to 100000/);
+    assert.equal(loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir }).overload.userCostLimit, 100_000);
   });
 
   it('a subgraph bulkhead that is full fails only that agency\'s fields, as GATEWAY_OVERLOADED, not as the agency\'s failure', async () => {
@@ -150,7 +280,7 @@ describe('reliability: overload is refused fast, and the gateway never blames an
   });
 
   it('two gateway processes sharing Redis (REDIS_URL) hold one per-user concurrency limit between them', async () => {
-    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1' };
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `obts-test:${process.pid}:${Date.now()}:`, GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '0' };
     const [a, b] = [await gatewayWith(env), await gatewayWith(env)];
     for (const proxy of Object.values(proxies)) proxy.delayMs = 300;
     const answers = await Promise.all([ask(a, 'two-windows'), ask(b, 'two-windows')]);

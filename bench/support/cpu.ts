@@ -6,10 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU milliseconds used so far by `pid` (0 when it is gone). */
-export function cpuMs(pid: number): number {
+/**
+ * CPU milliseconds used so far by `pid` (0 when it is gone), or by one thread of it when
+ * `tid` is given (a MariaDB connection is a thread of mariadbd: /proc/<tid>/stat would
+ * count the whole server).
+ */
+export function cpuMs(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
@@ -34,16 +38,21 @@ export function pidsByName(names: string[]): number[] {
 
 export const DATABASE_PROCESS_NAMES = ['postgres', 'mariadbd', 'mysqld'];
 
+/** A process, or one thread of a process as [pid, tid]. */
+export type CpuTarget = number | [pid: number, tid: number];
+
 /** A snapshot of CPU by group; `since` gives the milliseconds each group used after it. */
-export function cpuSnapshot(groups: Record<string, () => number[]>): { since(): Record<string, number> } {
-  const take = () => Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, new Map(pids().map((pid) => [pid, cpuMs(pid)]))]));
+export function cpuSnapshot(groups: Record<string, () => CpuTarget[]>): { since(): Record<string, number> } {
+  const key = (target: CpuTarget) => (typeof target === 'number' ? String(target) : target.join('/'));
+  const read = (target: CpuTarget) => (typeof target === 'number' ? cpuMs(target) : cpuMs(target[0], target[1]));
+  const take = () => Object.fromEntries(Object.entries(groups).map(([name, targets]) => [name, new Map(targets().map((target) => [key(target), read(target)]))]));
   const before = take();
   return {
     since: () => {
       const after = take();
       return Object.fromEntries(Object.entries(after).map(([name, now]) => {
         let total = 0;
-        for (const [pid, ms] of now) total += ms - (before[name].get(pid) ?? 0);
+        for (const [target, ms] of now) total += ms - (before[name].get(target) ?? 0);
         return [name, total];
       }));
     },

@@ -85,7 +85,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     child.once('exit', () => { clearTimeout(timer); resolve(); });
     child.kill('SIGTERM');
   });
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await stopChild(gateway);
     await Promise.all(children.map(stopChild));
     rmSync(dataDir, { recursive: true, force: true });
@@ -149,6 +151,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(child);
       subgraphPids[entry.name] = child;
+      // A subgraph that goes away mid-run is said at once (its figures would be of nothing).
+      child.once('exit', (code, signal) => { if (!stopping) console.error(`bench: subgraph ${entry.name} (pid ${child.pid}) exited (${signal ?? code}) during the run`); });
       subgraphUrls[entry.name] = `http://127.0.0.1:${ports[i]}/graphql`;
       urlEnv[entry.urlSetting] = subgraphUrls[entry.name];
     });
@@ -161,7 +165,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       // BENCH_CPU_PROF_DIR: a V8 CPU profile of the gateway, written there when it stops.
       const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
       gateway = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
-        env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
+        env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 120_000, 'the gateway', gateway);

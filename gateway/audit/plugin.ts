@@ -31,7 +31,7 @@ export interface AuditedContext {
 }
 
 /** Error codes that mean "refused by policy or limits" rather than "failed". */
-const REFUSAL_CODES = new Set(['FORBIDDEN', 'QUERY_LIMIT_EXCEEDED', 'UNAUTHENTICATED']);
+const REFUSAL_CODES = new Set(['FORBIDDEN', 'QUERY_LIMIT_EXCEEDED', 'UNAUTHENTICATED', 'USER_CONCURRENCY_LIMIT']);
 
 export const AUDIT_FAILED_MESSAGE = 'The audit record of this request could not be written, so no data is returned (CJIS AU-5); try again, and tell the OBTS operators if it persists';
 

@@ -34,19 +34,54 @@ export type Authenticator = (authorization: string | undefined, purposeHeader: s
 const ORI = /^[A-Z]{2}[0-9A-Z]{7}$/;
 const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'];
 
+/**
+ * Tokens whose signature was verified recently (GATEWAY_TOKEN_CACHE_SIZE, _MS): a client
+ * sends the same token with every request, and verifying its signature is most of what a
+ * refusal costs (a 429 to a client that retries at once). Only the signature check is
+ * skipped: expiry, the sanity limits, roles, certification and purpose are checked on every
+ * request. An entry lives `ttlMs` at most and never past the token's `exp`, so a key
+ * withdrawn from the identity provider's set stops being honoured within `ttlMs`.
+ */
+export interface TokenCacheSettings {
+  /** Tokens kept (least recently used dropped first); 0 turns the cache off. */
+  size: number;
+  ttlMs: number;
+  /** Told of each lookup (for /metrics). */
+  looked?: (hit: boolean) => void;
+}
+
 /** Builds the token checker from the settings (loads the key set once). */
-export async function createAuthenticator(settings: AuthSettings, mode: Mode, dataDir: string): Promise<Authenticator> {
+export async function createAuthenticator(settings: AuthSettings, mode: Mode, dataDir: string, cache: TokenCacheSettings = { size: 0, ttlMs: 0 }): Promise<Authenticator> {
   const keySet = await keySetFor(settings, mode, dataDir);
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+  const recall = (token: string): JWTPayload | undefined => {
+    if (cache.size === 0) return undefined;
+    const entry = verified.get(token);
+    if (entry) verified.delete(token);
+    const live = entry && entry.until > Date.now() ? entry : undefined;
+    if (live) verified.set(token, live); // most recently used last
+    cache.looked?.(Boolean(live));
+    return live?.payload;
+  };
+  const remember = (token: string, payload: JWTPayload) => {
+    if (cache.size === 0) return;
+    const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+    verified.set(token, { payload, until: Math.min(Date.now() + cache.ttlMs, expires) });
+    while (verified.size > cache.size) verified.delete(verified.keys().next().value!);
+  };
   return async (authorization, purposeHeader, trainingRoleHeader) => {
     // The auth scheme is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" are Bearer.
     const match = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization?.trim() ?? '');
     if (!authorization) return unauthenticated('no-token', 'No Authorization header; expected "Authorization: Bearer <JWT>" (for development, issue one with `npm run token`)');
     if (!match) return unauthenticated('malformed-token', 'Authorization header is not a bearer token; expected "Bearer <header>.<payload>.<signature>"');
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(match[1], keySet, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['sub', 'exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS }));
-    } catch (error) {
-      return tokenError(error, settings);
+    let payload = recall(match[1]);
+    if (!payload) {
+      try {
+        ({ payload } = await jwtVerify(match[1], keySet, { issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, requiredClaims: ['sub', 'exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS }));
+      } catch (error) {
+        return tokenError(error, settings);
+      }
+      remember(match[1], payload);
     }
     const insane = insaneClaims(payload, settings);
     if (insane) return unauthenticated(insane.reason, insane.message);

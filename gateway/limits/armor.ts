@@ -7,7 +7,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ValidationRule } from 'graphql';
-import { costLimitPlugin } from './cost.ts';
+import { costLimitPlugin, type CostShareOptions } from './cost.ts';
 
 /** The limits; every one is a gateway setting (gateway/config.ts). */
 export interface QueryLimits {
@@ -30,8 +30,8 @@ const report = (context: ValidationContext | null, error: GraphQLError) => {
 /** graphql-js's own token limit, applied while parsing (Apollo Server `parseOptions`). */
 export const parseOptions = (limits: QueryLimits) => ({ maxTokens: limits.maxTokens });
 
-/** Plugins and validation rules for the gateway's Apollo Server. */
-export function queryLimits(limits: QueryLimits): { plugins: ApolloServerPlugin<any>[]; validationRules: ValidationRule[] } {
+/** Plugins and validation rules for the gateway's Apollo Server; `costShare` weighs each user's running work by cost. */
+export function queryLimits(limits: QueryLimits, costShare?: CostShareOptions): { plugins: ApolloServerPlugin<any>[]; validationRules: ValidationRule[] } {
   const common = { exposeLimits: true, propagateOnRejection: false, onReject: [report] };
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { ...common, n: limits.maxDepth, ignoreIntrospection: true },
@@ -43,5 +43,5 @@ export function queryLimits(limits: QueryLimits): { plugins: ApolloServerPlugin<
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: true, mask: '[suggestion hidden]' },
   }).protect();
-  return { plugins: [...(plugins as ApolloServerPlugin<any>[]), costLimitPlugin(limits.maxCost, limits.maxCostStatistical)], validationRules };
+  return { plugins: [...(plugins as ApolloServerPlugin<any>[]), costLimitPlugin(limits.maxCost, limits.maxCostStatistical, costShare)], validationRules };
 }

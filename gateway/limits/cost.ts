@@ -10,7 +10,8 @@
 // variable's default in the operation, else the argument's default in the schema. It runs
 // once the operation is resolved (didResolveOperation), before the permission cut, the
 // plan or any subgraph call, and refuses with QUERY_LIMIT_EXCEEDED (400).
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { UserCostShare } from './user-cost.ts';
 import {
   getNamedType, getOperationAST, isCompositeType, Kind, valueFromAST, valueFromASTUntyped,
   type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema, type OperationDefinitionNode,
@@ -71,14 +72,26 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   return root ? walk(operation.selectionSet, root, new Set()) / DEPTH_FACTOR : 0;
 }
 
+/** Each user's share of the running work, weighed by this cost (gateway/limits/user-cost.ts). */
+export interface CostShareOptions {
+  share: UserCostShare;
+  /** Longest wait for the share (GATEWAY_QUEUE_TIMEOUT_MS), capped by the request's budget. */
+  waitMs: number;
+}
+
+const RETRY_AFTER_S = 1;
+
 /**
  * The plugin: refuses an operation whose cost, variables included, is over `maxCost`; a
  * research and statistics run (purpose R, audited as one aggregate) walks the population a
- * page at a time and gets `statisticalMaxCost` instead.
+ * page at a time and gets `statisticalMaxCost` instead. With `costShare`, an operation within
+ * the limit then waits until it fits its user's share of the work running, or is refused
+ * with 429 USER_CONCURRENCY_LIMIT; it gives the share back when its response is sent.
  */
-export function costLimitPlugin(maxCost: number, statisticalMaxCost = maxCost): ApolloServerPlugin<any> {
+export function costLimitPlugin(maxCost: number, statisticalMaxCost = maxCost, costShare?: CostShareOptions): ApolloServerPlugin<any> {
   return {
     async requestDidStart() {
+      let release: (() => void) | undefined;
       return {
         async didResolveOperation({ schema, document, request, contextValue }) {
           const limit = contextValue?.identity?.purpose === 'R' ? statisticalMaxCost : maxCost;
@@ -87,8 +100,22 @@ export function costLimitPlugin(maxCost: number, statisticalMaxCost = maxCost): 
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
           const cost = Math.round(operationCost(schema, operation, fragments, request.variables ?? {}));
-          if (cost <= limit) return;
-          throw new GraphQLError(`Query refused: Query Cost limit of ${limit} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+          if (cost > limit) throw new GraphQLError(`Query refused: Query Cost limit of ${limit} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+          const userId = contextValue?.identity?.userId;
+          if (!costShare || !userId) return;
+          const got = await costShare.share.acquire(userId, cost, { deadline: contextValue.deadline, waitMs: costShare.waitMs, gone: contextValue.gone });
+          if (got.ok) {
+            release = got.release;
+            return;
+          }
+          const { held, limit: share, waitedMs } = got.refusal;
+          throw new GraphQLError(
+            `Your requests in progress already use ${held} of your share of ${share} (estimated query cost) and this one costs ${cost}; it waited ${Math.round(waitedMs)} ms for them to finish. Nothing was asked of any agency; wait for one to finish, then retry (after ${RETRY_AFTER_S} s)`,
+            { extensions: { code: 'USER_CONCURRENCY_LIMIT', reason: 'user-cost', http: { status: 429, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_S)]]) } } },
+          );
+        },
+        async willSendResponse() {
+          release?.();
         },
       };
     },

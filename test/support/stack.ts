@@ -99,7 +99,7 @@ export async function startStack(stories: OffenderStory[], options: StackOptions
   const authHeaders = { authorization: `Bearer ${await token()}`, 'x-obts-purpose': 'C' };
   const config = {
     // No per-user rate or concurrency limit unless asked: tests and the benchmark drive one user far faster than a person.
-    ...loadGatewayConfig({ OBTS_DATA_DIR: dataDir, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', ...options.env }),
+    ...loadGatewayConfig({ OBTS_DATA_DIR: dataDir, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', ...options.env }),
     port: 0,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, running]) => [name, running.url])),
   };
