@@ -163,7 +163,7 @@ try {
           const result = await runLoad({ url: contender.url, connections, seconds, requests: requests.map((body) => ({ headers: contender.headers, body })) });
           const used = cpu.since();
           const bad = result.total - (result.statuses['200'] ?? 0);
-          if (bad || result.errors) throw new Error(`${contender.name}, ${scenario.name}, ${connections} connections: ${bad} answers not 200 (${JSON.stringify(result.statuses)}), ${result.errors} errors`);
+          if (bad || result.errors || result.errorAnswers) throw new Error(`${contender.name}, ${scenario.name}, ${connections} connections: ${bad} answers not 200 (${JSON.stringify(result.statuses)}), ${result.errorAnswers} with GraphQL errors, ${result.errors} connection errors`);
           const run = runs.get(contender.name)!;
           run.rps.push(result.requestsPerSecond);
           run.p50.push(result.p50);

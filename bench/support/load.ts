@@ -15,7 +15,7 @@ export interface LoadPlan {
   requests: { headers: Record<string, string>; body: string }[];
   /** Per-request timeout in seconds (default 30). */
   timeoutSeconds?: number;
-  /** Also report the times (epoch ms) of answers whose body has an "errors" member. */
+  /** Also report the times (epoch ms) of answers whose body has an "errors" member (they are always counted). */
   recordErrorTimes?: boolean;
 }
 
@@ -33,6 +33,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   errorTimes: number[];
+  /** Answers whose body has an "errors" member (any status). */
+  errorAnswers: number;
 }
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load-child.ts');
