@@ -148,7 +148,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const location = locations[entry.name];
       const env: NodeJS.ProcessEnv = { ...base, OBTS_SERVICE: entry.name, ...subgraphEnv(entry, ports[i], location) };
       if (entry.databaseSetting && !location) delete env[entry.databaseSetting]; // notifications: embedded, in the data folder
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [...cpuProfile(entry.name), '--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(child);
       subgraphPids[entry.name] = child;
       // A subgraph that goes away mid-run is said at once (its figures would be of nothing).
@@ -162,9 +162,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     // one user asks far faster than a person.
     let gatewayEnv = options.gatewayEnv ?? {};
     const startGatewayProcess = async () => {
-      // BENCH_CPU_PROF_DIR: a V8 CPU profile of the gateway, written there when it stops.
-      const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-      gateway = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
+      gateway = spawn(process.execPath, [...cpuProfile('gateway'), '--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
         env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
@@ -194,6 +192,12 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     await stop();
     throw error;
   }
+}
+
+/** BENCH_CPU_PROF_DIR: a V8 CPU profile of each process, written there (named after it) when it stops. */
+function cpuProfile(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`] : [];
 }
 
 /** Child processes of `pid`, and theirs (the gateway's cluster workers), from /proc. */
