@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../schema/subgraphs.ts';
 import { permissionsFor } from '../../gateway/auth/policy.ts';
-import { BENCH_USER, waitReady } from './system.ts';
+import { BENCH_USER, stopChild, waitReady } from './system.ts';
 
 const HIVE_DIR = path.join(ROOT, 'bench', 'hive');
 
@@ -51,11 +51,6 @@ export async function startHive(planner: HivePlanner, options: { port: number; s
     url: `http://127.0.0.1:${options.port}/graphql`,
     headers: {},
     pids: () => (child.pid ? [child.pid] : []),
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
-      child.kill('SIGTERM');
-    }),
+    stop: () => stopChild(child, 5000),
   };
 }

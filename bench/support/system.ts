@@ -79,17 +79,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obts-bench-'));
   const children: ChildProcess[] = [];
   let gateway: ChildProcess | undefined;
-  const stopChild = (child: ChildProcess | undefined) => new Promise<void>((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGTERM');
-  });
   let stopping = false;
   const stop = async () => {
     stopping = true;
     await stopChild(gateway);
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map((child) => stopChild(child)));
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', () => { for (const child of [gateway, ...children]) child?.kill('SIGKILL'); });
@@ -192,6 +186,16 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     await stop();
     throw error;
   }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once `child` has exited (at once if it has). */
+export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
 }
 
 /** BENCH_CPU_PROF_DIR: a V8 CPU profile of each process, written there (named after it) when it stops. */

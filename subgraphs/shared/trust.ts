@@ -44,25 +44,16 @@ export async function loadGatewayKey(file: string): Promise<SigningKey> {
  * check the two agree. An older ES256 key file still signs through jose.
  */
 export async function signSubgraphToken(key: SigningKey, identity: Identity, subgraph: string): Promise<string> {
-  if (key.alg === 'EdDSA') {
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId,
-      ...(identity.certifiedUntil ? { cert: identity.certifiedUntil } : {}),
-      iss: GATEWAY_ISSUER, aud: subgraph, sub: identity.userId, iat: now, exp: now + SUBGRAPH_TOKEN_SECONDS, jti: randomUUID(),
-    };
-    const signed = `${headerFor(key)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${signed}.${sign(null, Buffer.from(signed), key.privateKey).toString('base64url')}`;
-  }
-  return new SignJWT({ ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId, ...(identity.certifiedUntil ? { cert: identity.certifiedUntil } : {}) })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-    .setIssuer(GATEWAY_ISSUER)
-    .setAudience(subgraph)
-    .setSubject(identity.userId)
-    .setIssuedAt()
-    .setExpirationTime(`${SUBGRAPH_TOKEN_SECONDS}s`)
-    .setJti(randomUUID())
-    .sign(key.privateKey);
+  // One claim set for both algorithms (jose takes registered claims in the payload as they are).
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    ori: identity.ori, roles: identity.roles, perms: identity.permissions, purpose: identity.purpose, rid: identity.requestId,
+    ...(identity.certifiedUntil ? { cert: identity.certifiedUntil } : {}),
+    iss: GATEWAY_ISSUER, aud: subgraph, sub: identity.userId, iat: now, exp: now + SUBGRAPH_TOKEN_SECONDS, jti: randomUUID(),
+  };
+  if (key.alg !== 'EdDSA') return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+  const signed = `${headerFor(key)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${signed}.${sign(null, Buffer.from(signed), key.privateKey).toString('base64url')}`;
 }
 
 // Private: the encoded protected header of a key's tokens, made once per key.
