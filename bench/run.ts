@@ -24,6 +24,7 @@ import { runLoad } from './support/load.ts';
 import { cpuSnapshot, DATABASE_PROCESS_NAMES, pidsByName } from './support/cpu.ts';
 import { ensureHiveInstalled, startHive, type Contender } from './support/hive.ts';
 import { startTap } from './support/tap.ts';
+import { checkBaseline, startBaseline } from './support/baseline.ts';
 
 const parsed = (() => {
   try {
@@ -39,6 +40,7 @@ const parsed = (() => {
         connections: { type: 'string', value: 'C', help: 'comma-separated connection counts (default 1,16)' },
         only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
         compare: { type: 'boolean', help: 'also run Hive Gateway (JS and Rust planners; installed into bench/hive on first use)' },
+        baseline: { type: 'string', value: 'REF', help: 'also run this gateway as it was at git commit REF (e.g. HEAD~1), over the same subgraphs: a change measured against what it replaces, in one run' },
         'overhead-requests': { type: 'string', value: 'N', help: 'requests per contender and workload for the overhead figure, one at a time (default 100; 0 skips it)' },
         workers: { type: 'string', value: 'N', help: 'GATEWAY_WORKERS for this gateway (default 1; auto = one per core)' },
         seed: { type: 'string', value: 'S', help: 'generator seed (default 1)' },
@@ -46,6 +48,7 @@ const parsed = (() => {
       examples: [
         'npm run bench -- --engines servers --compare',
         'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1',
+        'npm run bench -- --engines servers --baseline HEAD~1 --only profile',
       ],
     }));
   } catch (error) {
@@ -74,6 +77,13 @@ if (connectionCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail
 if (!['embedded', 'servers'].includes(engines)) fail(`--engines ${values.engines}: expected embedded or servers`);
 if (values.workers !== 'auto' && !(Number.isInteger(Number(values.workers)) && Number(values.workers) >= 1 && Number(values.workers) <= 64)) fail(`--workers ${values.workers}: expected a whole number from 1 to 64, or auto`);
 if (values.reuse !== undefined && (engines !== 'servers' || !/^[a-z][a-z0-9_]{0,40}$/.test(String(values.reuse)))) fail(`--reuse ${values.reuse}: expected a database name prefix (e.g. perf) with --engines servers`);
+const baselineCommit = values.baseline === undefined ? undefined : (() => {
+  try {
+    return checkBaseline(String(values.baseline));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const chosen = SCENARIOS.filter((s) => !values.only || s.name.includes(String(values.only)));
 if (!chosen.length) fail(`--only ${values.only}: no workload's name contains it (workloads: ${SCENARIOS.map((s) => s.name).join('; ')})`);
 
@@ -98,6 +108,11 @@ try {
   const token = await system.token();
   const ours: Contender = { name: 'OBTS', url: system.gatewayUrl, headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' }, pids: () => system.pids().gateway, stop: () => system.stopGateway() };
   contenders.push(ours);
+  if (baselineCommit) {
+    const [port, metricsPort] = await freePorts(2);
+    say(`starting the baseline gateway at ${baselineCommit.slice(0, 10)} (a git worktree sharing node_modules)…`);
+    contenders.push(await startBaseline(system, baselineCommit, { port, metricsPort }));
+  }
   if (values.compare) {
     ensureHiveInstalled(say);
     const [jsPort, rustPort] = await freePorts(2);
@@ -188,13 +203,14 @@ try {
       const urlEnv = Object.fromEntries(SUBGRAPHS.map((entry) => [entry.urlSetting, tap.urls[entry.name]]));
       await system.restartGateway({ ...gatewayEnv, ...urlEnv });
       tapped.push(ours);
-      const ports = await freePorts(2);
+      const ports = await freePorts(4);
+      if (baselineCommit || values.compare) for (const contender of contenders.slice(1)) await contender.stop();
+      if (baselineCommit) tapped.push(await startBaseline(system, baselineCommit, { port: ports[2], metricsPort: ports[3] }, urlEnv));
       if (values.compare) {
-        for (const contender of contenders.slice(1)) await contender.stop();
         tapped.push(await startHive('js', { port: ports[0], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
         tapped.push(await startHive('rust', { port: ports[1], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
-        contenders.splice(1, contenders.length - 1, ...tapped.slice(1));
       }
+      contenders.splice(1, contenders.length - 1, ...tapped.slice(1));
       console.log(`\nGateway overhead (end-to-end minus the time a subgraph call was open; ${overheadRequests} requests per contender and workload, one at a time, interleaved; load average ${load()}):\n`);
       console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | subgraph calls per request |`);
       console.log(`|---|${tapped.map(() => '---|').join('')}---|`);

@@ -10,12 +10,11 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Counter, Gauge } from 'prom-client';
-import { GraphQLError } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
 import { collapseRepeatedErrors, formatGatewayError, unknownOperationStatus } from './errors.ts';
@@ -33,8 +32,8 @@ import type { Identity } from '../subgraphs/shared/identity.ts';
 import { createAuthenticator } from './auth/verify.ts';
 import { requireIdentity, type RequestLocals } from './auth/middleware.ts';
 import { type Refusal } from './auth/verify.ts';
-import { subgraphFetch, type SubgraphRequestInit } from './subgraph-fetch.ts';
-import { GATEWAY_JWKS_PATH, loadGatewayKey, signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import { SubgraphSource } from './subgraph-source.ts';
+import { GATEWAY_JWKS_PATH, loadGatewayKey } from '../subgraphs/shared/trust.ts';
 import type { SigningKey } from '../subgraphs/shared/keys.ts';
 import { openAuditStore, type AuditStore } from './audit/store.ts';
 import { auditPlugin, type AuditedContext } from './audit/plugin.ts';
@@ -46,8 +45,8 @@ import { fileSupergraph, fixedSupergraph, supergraphMetrics, type SupergraphSour
 import type { ApolloServerPlugin } from '@apollo/server';
 import { sendRefusal } from './auth/middleware.ts';
 import { createAdmission } from './limits/admission.ts';
-import { bulkheads, type Bulkhead } from './limits/bulkhead.ts';
-import { callSignal, deadlineExceeded, isAbort, withCall, type Deadline } from './limits/deadline.ts';
+import { bulkheads } from './limits/bulkhead.ts';
+import type { Deadline } from './limits/deadline.ts';
 import { admissionGate, deadlineOf, startDeadline } from './limits/middleware.ts';
 import { openSharedLimits } from './limits/shared.ts';
 import { userCostShare } from './limits/user-cost.ts';
@@ -82,60 +81,6 @@ export function readSupergraph(): string {
   return readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
 }
 
-// Private: calls one subgraph (subgraph-fetch.ts: undici's pooled client) with a deadline. Each call carries a fresh
-// token the gateway signs for that subgraph (subgraphs/shared/trust.ts) and the request id;
-// nothing the client sent is forwarded.
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly subgraph: string, private readonly key: SigningKey, options: ConstructorParameters<typeof RemoteGraphQLDataSource>[0], private readonly bulkhead?: Bulkhead) {
-    super(options);
-  }
-
-  // Each call takes a slot in its subgraph's bulkhead (waiting at most until the request's
-  // budget runs out), then runs with the budget visible to the fetcher (gateway/limits/).
-  override async process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
-    const deadline = options.context?.deadline;
-    if (deadline?.expired()) throw deadlineExceeded(this.subgraph, deadline);
-    const release = this.bulkhead ? await this.bulkhead.acquire(deadline) : () => {};
-    try {
-      return await withCall({ subgraph: this.subgraph, deadline }, () => super.process(options));
-    } finally {
-      release();
-    }
-  }
-
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (!context?.identity) throw new Error('no identity in the gateway context; the door should have refused this request');
-    context.subgraphsCalled?.add(this.subgraph);
-    request.http?.headers.set('authorization', `Bearer ${await signSubgraphToken(this.key, context.identity, this.subgraph)}`);
-    request.http?.headers.set('x-request-id', context.requestId);
-  }
-
-  // A subgraph that cannot be reached, times out or answers with an HTTP error costs only
-  // its own fields: the error is tagged with the subgraph so the client is told which
-  // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
-  override didEncounterError(error: Error, _request?: unknown, _response?: unknown, context?: GatewayContext): void {
-    if ((error as { extensions?: { code?: string } }).extensions?.code === 'DEADLINE_EXCEEDED') throw error;
-    if (context?.deadline?.expired() && isAbort(error)) throw deadlineExceeded(this.subgraph, context.deadline);
-    logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph call failed');
-    throw new GraphQLError(`subgraph ${this.subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.subgraph } });
-  }
-}
-
-function timedFetcher(timeoutMs: number, time?: () => (outcome: 'ok' | 'error') => void): RemoteGraphQLDataSource['fetcher'] {
-  return (async (url: string, init: RequestInit) => {
-    const done = time?.();
-    try {
-      // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
-      const response = await subgraphFetch(url, { ...(init as SubgraphRequestInit), signal: callSignal(timeoutMs).signal });
-      done?.(response.ok ? 'ok' : 'error');
-      return response;
-    } catch (error) {
-      done?.('error');
-      throw error;
-    }
-  }) as unknown as RemoteGraphQLDataSource['fetcher'];
-}
-
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
 export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource | string = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
   assertPlannerPatched();
@@ -148,7 +93,8 @@ export function createGateway(config: GatewayConfig, key: SigningKey, supergraph
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
-      return new SubgraphDataSource(name, key, { url: configured, fetcher: timedFetcher(config.subgraphTimeoutMs, metrics && (() => metrics.subgraphCall(name))) }, bulkheadFor(name));
+      // gateway/subgraph-source.ts: budget, bulkhead, signed token, undici's pooled client.
+      return new SubgraphSource<GatewayContext>({ subgraph: name, url: configured, key, timeoutMs: config.subgraphTimeoutMs, bulkhead: bulkheadFor(name), time: metrics && (() => metrics.subgraphCall(name)) });
     },
   });
 }
@@ -262,7 +208,8 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       context: async ({ req, res }) => {
         const locals = res.locals as RequestLocals & { clientRequestId?: string | null; audited?: boolean };
         const left = new AbortController();
-        res.once('close', () => left.abort());
+        // Only a client that went away before its answer was written aborts (an abort builds a DOMException).
+        res.once('close', () => { if (!res.writableFinished) left.abort(); });
         return {
           requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
           identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,

@@ -54,6 +54,8 @@ export interface System {
   pids(): { gateway: number[]; subgraphs: Record<string, number[]> };
   /** A bearer token from the development identity provider. */
   token(claims?: Partial<DevTokenClaims>): Promise<string>;
+  /** The environment the gateway process runs with (another gateway started beside it takes it, with ports of its own). */
+  gatewayProcessEnv(): NodeJS.ProcessEnv;
   /** Starts the gateway again (after stopGateway), with other settings if given. */
   restartGateway(env?: NodeJS.ProcessEnv): Promise<void>;
   stopGateway(): Promise<void>;
@@ -155,9 +157,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     // 3. The gateway. No per-user rate or concurrency limit unless asked: the benchmark's
     // one user asks far faster than a person.
     let gatewayEnv = options.gatewayEnv ?? {};
+    const gatewayProcessEnv = () => ({ ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv });
     const startGatewayProcess = async () => {
       gateway = spawn(process.execPath, [...cpuProfile('gateway'), '--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
-        env: { ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv },
+        env: gatewayProcessEnv(),
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 120_000, 'the gateway', gateway);
@@ -174,6 +177,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         subgraphs: Object.fromEntries(Object.entries(subgraphPids).map(([name, child]) => [name, child.pid ? [child.pid] : []])),
       }),
       token: (claims = {}) => issueDevToken(devKey, { ...BENCH_USER, ...claims }),
+      gatewayProcessEnv,
       stopGateway: async () => { await stopChild(gateway); gateway = undefined; },
       restartGateway: async (env) => {
         await stopChild(gateway);
@@ -198,10 +202,14 @@ export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Pr
   });
 }
 
-/** BENCH_CPU_PROF_DIR: a V8 CPU profile of each process, written there (named after it) when it stops. */
-function cpuProfile(name: string): string[] {
+/**
+ * BENCH_CPU_PROF_DIR: V8 CPU profiles of each process, written into a folder named after it
+ * when it stops: one file per thread (tsx's loader runs on a thread of its own; one name for
+ * all threads would let its profile overwrite the main thread's).
+ */
+export function cpuProfile(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`] : [];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
 }
 
 /** Child processes of `pid`, and theirs (the gateway's cluster workers), from /proc. */

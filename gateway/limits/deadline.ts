@@ -6,7 +6,7 @@
 // arrives (so time spent in the gateway's own queue counts), and each subgraph call gets
 // min(per-subgraph timeout, what is left). A call the budget cannot cover fails with
 // DEADLINE_EXCEEDED, which says the gateway ran out of time, not that the agency failed.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The data source reads the budget from the request's context (gateway/subgraph-source.ts).
 import { GraphQLError } from 'graphql';
 
 /** The request's budget: when it started and how long it may take. */
@@ -20,31 +20,6 @@ export class Deadline {
   expired(): boolean {
     return this.remaining() <= 0;
   }
-}
-
-/** The call being made, visible to the fetcher underneath the data source. */
-export interface SubgraphCall {
-  subgraph: string;
-  deadline?: Deadline;
-}
-const currentCall = new AsyncLocalStorage<SubgraphCall>();
-
-/** Runs `work` (one subgraph call) with `call` visible to `callSignal`. */
-export function withCall<T>(call: SubgraphCall, work: () => Promise<T>): Promise<T> {
-  return currentCall.run(call, work);
-}
-
-/**
- * The abort signal for the fetch of the current call: the per-subgraph timeout or what is
- * left of the request's budget, whichever is shorter. Throws DEADLINE_EXCEEDED when nothing
- * is left. `byDeadline` says, after an abort, which of the two it was.
- */
-export function callSignal(subgraphTimeoutMs: number): { signal: AbortSignal; byDeadline: boolean } {
-  const call = currentCall.getStore();
-  const left = call?.deadline ? call.deadline.remaining() : Infinity;
-  if (call?.deadline && left <= 0) throw deadlineExceeded(call.subgraph, call.deadline);
-  const byDeadline = left < subgraphTimeoutMs;
-  return { signal: AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(left, subgraphTimeoutMs)))), byDeadline };
 }
 
 /** The error for a subgraph call the request's budget did not cover. */

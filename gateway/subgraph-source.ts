@@ -1,0 +1,96 @@
+// How the gateway calls one subgraph: the data source @apollo/gateway hands each fetch of
+// a query plan to. Each call takes a slot in its subgraph's bulkhead (waiting at most until
+// the request's budget runs out), carries a fresh token the gateway signs for that subgraph
+// (subgraphs/shared/trust.ts) and the request id, and nothing the client sent.
+//
+// It implements Apollo's GraphQLDataSource interface directly instead of extending
+// RemoteGraphQLDataSource, which builds node-fetch Headers twice and a node-fetch Request
+// it never sends for every call, parses a Cache-Control header the gateway does not use,
+// and needs an AsyncLocalStorage to hand the request's budget to its fetcher (which puts
+// promise hooks on every promise in the process). Measured in docs/performance.md.
+import { GraphQLError } from 'graphql';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { logger } from '../subgraphs/shared/log.ts';
+import type { Identity } from '../subgraphs/shared/identity.ts';
+import type { SigningKey } from '../subgraphs/shared/keys.ts';
+import { signSubgraphToken } from '../subgraphs/shared/trust.ts';
+import type { Bulkhead } from './limits/bulkhead.ts';
+import { deadlineExceeded, isAbort, type Deadline } from './limits/deadline.ts';
+import { subgraphFetch } from './subgraph-fetch.ts';
+
+/** What a subgraph call needs from the gateway's per-request context. */
+export interface CallContext {
+  requestId: string;
+  identity: Identity;
+  subgraphsCalled?: Set<string>;
+  deadline?: Deadline;
+}
+
+export interface SubgraphSourceOptions {
+  subgraph: string;
+  url: string;
+  key: SigningKey;
+  /** The per-subgraph timeout; a call gets this or what is left of the request's budget, whichever is shorter. */
+  timeoutMs: number;
+  bulkhead?: Bulkhead;
+  /** Starts timing one call (the gateway's /metrics); the function it returns ends it. */
+  time?: () => (outcome: 'ok' | 'error') => void;
+}
+
+export class SubgraphSource<TContext extends CallContext = CallContext> implements GraphQLDataSource<TContext> {
+  constructor(private readonly options: SubgraphSourceOptions) {}
+
+  async process(call: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+    const { subgraph, bulkhead } = this.options;
+    const context = call.context as Partial<CallContext>;
+    if (!context?.identity || !context.requestId) throw new Error('no identity in the gateway context; the door should have refused this request');
+    const deadline = context.deadline;
+    if (deadline?.expired()) throw deadlineExceeded(subgraph, deadline);
+    const release = bulkhead ? await bulkhead.acquire(deadline) : () => {};
+    try {
+      context.subgraphsCalled?.add(subgraph);
+      return await this.send(call.request, context as CallContext);
+    } finally {
+      release();
+    }
+  }
+
+  private async send(request: GraphQLDataSourceProcessOptions['request'], context: CallContext): Promise<GatewayGraphQLResponse> {
+    const { subgraph, url, key, timeoutMs, time } = this.options;
+    if (!request.query) throw new Error(`the query plan sent ${subgraph} a fetch without a query`);
+    // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
+    const left = context.deadline ? context.deadline.remaining() : Infinity;
+    if (context.deadline && left <= 0) throw deadlineExceeded(subgraph, context.deadline);
+    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(left, timeoutMs))));
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const done = time?.();
+    try {
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await signSubgraphToken(key, context.identity, subgraph)}`,
+        'x-request-id': context.requestId,
+      };
+      const response = await subgraphFetch(url, { method: 'POST', headers, body, signal });
+      if (!response.ok) throw new Error(`${subgraph} answered HTTP ${response.status} ${response.statusText}`);
+      const result = await response.json();
+      if (!result || typeof result !== 'object' || Array.isArray(result)) throw new Error(`${subgraph} answered ${typeof result === 'object' ? 'a JSON array or null' : `a JSON ${typeof result}`}, expected a GraphQL result object`);
+      done?.('ok');
+      return result as GatewayGraphQLResponse;
+    } catch (error) {
+      done?.('error');
+      throw this.failure(error as Error, context.deadline);
+    }
+  }
+
+  // A subgraph that cannot be reached, times out or answers with an HTTP error costs only
+  // its own fields: the error is tagged with the subgraph so the client is told which
+  // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
+  private failure(error: Error, deadline?: Deadline): GraphQLError {
+    const { subgraph } = this.options;
+    if ((error as { extensions?: { code?: string } }).extensions?.code === 'DEADLINE_EXCEEDED') return error as GraphQLError;
+    if (deadline?.expired() && isAbort(error)) return deadlineExceeded(subgraph, deadline);
+    logger.warn({ err: error, subgraph }, 'subgraph call failed');
+    return new GraphQLError(`subgraph ${subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph } });
+  }
+}
