@@ -51,6 +51,7 @@ import { admissionGate, deadlineOf, startDeadline } from './limits/middleware.ts
 import { openSharedLimits } from './limits/shared.ts';
 import { userCostShare } from './limits/user-cost.ts';
 import { checkReadiness } from './health/ready.ts';
+import { trackOperations } from './in-flight.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -183,6 +184,19 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     for (const problem of lessons.problems) logger.warn(`lesson left out: ${problem}`);
     mountGraphiql(app, config, lessons, cachedSyntheticCheck(config.subgraphUrls));
   }
+  // Apollo's handler, each operation counted until it ends: a stop waits for them (gateway/in-flight.ts).
+  const operations = trackOperations(expressMiddleware(server, {
+    context: async ({ req, res }) => {
+      const locals = res.locals as RequestLocals & { clientRequestId?: string | null; audited?: boolean };
+      const left = new AbortController();
+      // Only a client that went away before its answer was written aborts (an abort builds a DOMException).
+      res.once('close', () => { if (!res.writableFinished) left.abort(); });
+      return {
+        requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
+        identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
+      };
+    },
+  }));
   app.use(
     '/graphql',
     (_req, res, next) => {
@@ -204,18 +218,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     admissionGate(admission, auditRefusal),
     express.json({ limit: config.bodyLimit }),
     refuseDeepBodies(refusals, MAX_BODY_DEPTH, nestingDepth),
-    expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        const locals = res.locals as RequestLocals & { clientRequestId?: string | null; audited?: boolean };
-        const left = new AbortController();
-        // Only a client that went away before its answer was written aborts (an abort builds a DOMException).
-        res.once('close', () => { if (!res.writableFinished) left.abort(); });
-        return {
-          requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
-          identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
-        };
-      },
-    }),
+    operations.handler,
   );
   // A body over the limit is a refused request too (AU-2): audited before the 413.
   app.use('/graphql', (error: { type?: string }, req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -239,6 +242,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       draining = true;
       await metricsListener.stop();
       await server.stop();
+      // Operations whose clients hung up are still running: their records go in before the store closes.
+      const unfinished = await operations.settle(config.overload.requestTimeoutMs + 1000);
+      if (unfinished) logger.error({ unfinished }, 'stopping with operations still running past the request budget; their audit records will be missing');
       await refusals.close();
       await audit.close();
       await shared.close();

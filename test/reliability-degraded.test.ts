@@ -4,6 +4,8 @@
 // Public Safety, which holds the person's name, is down). Not ready (503) only when no
 // agency answers or the audit store is unusable.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { SUBGRAPHS } from '../schema/subgraphs.ts';
 import pg from 'pg';
 import { generateStories } from '../seed/generate.ts';
@@ -11,12 +13,21 @@ import { startStack, type Stack } from './support/stack.ts';
 import { freshPostgresDatabase, POSTGRES_ADMIN_URL } from './support/databases.ts';
 import { loadGatewayConfig } from '../gateway/config.ts';
 import { startGateway } from '../gateway/server.ts';
+import { startSlowProxy } from './support/slow-proxy.ts';
+import { logger } from '../subgraphs/shared/log.ts';
 
 const population = generateStories({ offenders: 300, seed: 9 });
 const withCase = population.find((story) => story.cases.some((c) => !c.erased) && story.custodies.length > 0)!;
 const stories = [withCase, ...population.slice(0, 20).filter((story) => story !== withCase)];
 const liveCase = withCase.cases.find((c) => !c.erased)!;
 const custody = withCase.custodies[0];
+
+/** Sees each line the gateway logs at error level (tests log nothing) until the returned function is called. */
+function captureLogErrors(seen: (line: string) => void): () => void {
+  const original = logger.error;
+  logger.error = ((...args: unknown[]) => { seen(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')); }) as typeof logger.error;
+  return () => { logger.error = original; };
+}
 
 describe('reliability: degraded, not down', function () {
   this.timeout(300_000);
@@ -57,6 +68,38 @@ describe('reliability: degraded, not down', function () {
     } finally {
       await gateway.stop();
     }
+  });
+
+  it('a stop waits for an operation whose client hung up: its audit record is written before the store closes', async () => {
+    // A second gateway whose calls to public-safety take 800 ms; its client gives up after 200.
+    const slow = await startSlowProxy(stack.subgraphs['public-safety'].url, 800);
+    const auditFile = path.join(stack.dataDir, 'stop-wait', 'audit.jsonl');
+    const errors: string[] = [];
+    const gateway = await startGateway({
+      ...loadGatewayConfig({ OBTS_DATA_DIR: stack.dataDir, AUDIT_LOG_FILE: auditFile }),
+      port: 0,
+      subgraphUrls: { ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, running]) => [name, running.url])), 'public-safety': slow.url },
+    });
+    const stopLogging = captureLogErrors((line) => errors.push(line));
+    try {
+      const sent = fetch(gateway.url, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...stack.authHeaders },
+        body: JSON.stringify({ query: 'query StopWait($sid: ID!) { offender(sid: $sid) { sid name { last } } }', variables: { sid: withCase.person.sid } }),
+        signal: AbortSignal.timeout(200),
+      });
+      await assert.rejects(sent, (error: Error) => error.name === 'TimeoutError', 'the client gave up before the answer');
+      assert.equal(slow.received, 1, 'the call to the agency is out');
+      await gateway.stop();
+    } finally {
+      stopLogging();
+      await slow.close();
+    }
+    const records = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const record = records.find((entry) => entry.operationName === 'StopWait');
+    assert.ok(record, `the operation is in the audit log (records: ${records.map((entry) => entry.event).join(', ')})`);
+    assert.deepEqual(record.variables, { sid: withCase.person.sid });
+    assert.ok(record.subgraphs.includes('public-safety'));
+    assert.deepEqual(errors.filter((line) => /audit write failed/.test(line)), [], 'no record was lost to a closed store');
   });
 
   it('with public-safety down: a court case and an inmate keep their own data; the person\'s name is null with an error naming DPS; /ready says degraded', async () => {
