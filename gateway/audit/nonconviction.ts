@@ -8,19 +8,34 @@ import { AUDIT_SID_KEY } from './subjects.ts';
 
 const NONCONVICTION_DISPOSITIONS = new Set(['NOLLE', 'DISMISSED', 'NOT_GUILTY']);
 
-export function nonconvictionDisclosed(data: unknown): { sid: string; what: string[] }[] {
+/**
+ * Who an answer disclosed and which nonconviction information, in one walk over it: the
+ * hidden SIDs (subjects.ts) are collected and removed, so the client sees exactly what it
+ * asked for, and each nonconviction item is tied to the person it is about (the nearest
+ * hidden SID or `sid` above it). One pass, no arrays per object: it runs on every answer.
+ */
+export function takeDisclosures(data: unknown): { hiddenSids: string[]; nonconviction: { sid: string; what: string[] }[] } {
+  const hiddenSids = new Set<string>();
   const found = new Map<string, Set<string>>();
   const add = (sid: string | null, item: string) => {
     if (!sid) return;
-    if (!found.has(sid)) found.set(sid, new Set());
-    found.get(sid)!.add(item);
+    let items = found.get(sid);
+    if (!items) found.set(sid, (items = new Set()));
+    items.add(item);
   };
   const walk = (value: unknown, sid: string | null, docket: string | null): void => {
-    if (Array.isArray(value)) return value.forEach((item) => walk(item, sid, docket));
-    if (!value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === 'object') walk(item, sid, docket);
+      return;
+    }
     const record = value as Record<string, unknown>;
-    const hidden = record[AUDIT_SID_KEY];
-    const own = typeof hidden === 'string' ? hidden : firstSid(hidden);
+    let own: string | null = null;
+    if (AUDIT_SID_KEY in record) {
+      const hidden = record[AUDIT_SID_KEY];
+      collectStrings(hidden, hiddenSids);
+      own = firstSid(hidden);
+      delete record[AUDIT_SID_KEY];
+    }
     const person = own ?? (typeof record.sid === 'string' ? record.sid : sid);
     const number = typeof record.docketNumber === 'string' ? record.docketNumber : docket;
     const where = number ? `case ${number}` : 'a case';
@@ -29,17 +44,29 @@ export function nonconvictionDisclosed(data: unknown): { sid: string; what: stri
     if (record.verdict === 'NOT_GUILTY') add(person, `${where} charge ${record.count ?? ''} verdict NOT_GUILTY`.replace(/ {2,}/g, ' '));
     const court = record.courtDisposition as { code?: unknown } | null | undefined;
     if (court && typeof court.code === 'string' && NONCONVICTION_DISPOSITIONS.has(court.code)) add(person, `arrest charge ${record.sequence ?? ''} ${court.code}`.replace(/ {2,}/g, ' '));
-    for (const [key, child] of Object.entries(record)) if (key !== AUDIT_SID_KEY) walk(child, person, number);
+    for (const key in record) {
+      const child = record[key];
+      if (child && typeof child === 'object') walk(child, person, number);
+    }
   };
-  walk(data, null, null);
-  return [...found].map(([sid, what]) => ({ sid, what: [...what].sort() })).sort((a, b) => a.sid.localeCompare(b.sid));
+  if (data && typeof data === 'object') walk(data, null, null);
+  return {
+    hiddenSids: [...hiddenSids],
+    nonconviction: [...found].map(([sid, what]) => ({ sid, what: [...what].sort() })).sort((a, b) => a.sid.localeCompare(b.sid)),
+  };
+}
+
+function collectStrings(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
+  else if (value && typeof value === 'object') for (const key in value) collectStrings((value as Record<string, unknown>)[key], into);
 }
 
 function firstSid(hidden: unknown): string | null {
   if (typeof hidden === 'string') return hidden;
   if (!hidden || typeof hidden !== 'object') return null;
-  for (const value of Object.values(hidden)) {
-    const sid = firstSid(value);
+  for (const key in hidden) {
+    const sid = firstSid((hidden as Record<string, unknown>)[key]);
     if (sid) return sid;
   }
   return null;

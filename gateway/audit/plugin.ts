@@ -11,9 +11,9 @@ import { logger } from '../../subgraphs/shared/log.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 import type { AuditEntry, AuditOutcome } from './record.ts';
 import type { AuditStore } from './store.ts';
-import { takeOffenderSids, withOffenderSids } from './subjects.ts';
+import { withOffenderSids } from './subjects.ts';
 import { boundedVariables } from './variables.ts';
-import { nonconvictionDisclosed } from './nonconviction.ts';
+import { takeDisclosures } from './nonconviction.ts';
 
 /** The research and statistics purpose code (see subgraphs/shared/identity.ts). */
 export const STATISTICAL_PURPOSE = 'R';
@@ -57,8 +57,7 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return; // incremental delivery is not enabled
           const result = response.body.singleResult;
-          const nonconviction = nonconvictionDisclosed(result.data);
-          const hidden = takeOffenderSids(result.data);
+          const { hiddenSids: hidden, nonconviction } = takeDisclosures(result.data);
           contextValue.markAudited?.();
           try {
             await store.append({ ...operationEntry(requestContext, result.data, result.errors, hidden), ...(nonconviction.length ? { nonconviction } : {}) });

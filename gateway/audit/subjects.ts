@@ -1,7 +1,8 @@
 // Which offenders an answer discloses. An answer can show a person without their SID
 // (`courtCase(…) { offender { name { last } } }`), so before planning the audit adds a
 // hidden `sid` selection to every Offender in the query; when the answer is ready it
-// collects those SIDs and removes them, so the client sees exactly what it asked for.
+// collects those SIDs and removes them, so the client sees exactly what it asked for
+// (takeDisclosures in nonconviction.ts, one walk for both).
 import { getNamedType, GraphQLError, GraphQLObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 
 /** The response key of the hidden selection; clients may not use it (reservedAuditKeys). */
@@ -60,24 +61,4 @@ function personPath(type: GraphQLObjectType, depth: number): FieldNode | null {
     if (inner) return { kind: Kind.FIELD, name: name(via), selectionSet: { kind: Kind.SELECTION_SET, selections: [inner] } };
   }
   return null;
-}
-
-/** Collects the hidden SIDs from the answer and removes them. */
-export function takeOffenderSids(data: unknown): string[] {
-  const found = new Set<string>();
-  const collect = (hidden: unknown): void => {
-    if (typeof hidden === 'string') found.add(hidden);
-    else if (Array.isArray(hidden)) hidden.forEach(collect);
-    else if (hidden && typeof hidden === 'object') Object.values(hidden).forEach(collect);
-  };
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
-    if (!value || typeof value !== 'object') return;
-    const record = value as Record<string, unknown>;
-    if (AUDIT_SID_KEY in record) collect(record[AUDIT_SID_KEY]);
-    delete record[AUDIT_SID_KEY];
-    Object.values(record).forEach(walk);
-  };
-  walk(data);
-  return [...found];
 }
