@@ -3,7 +3,7 @@
 // hidden `sid` selection to every Offender in the query; when the answer is ready it
 // collects those SIDs and removes them, so the client sees exactly what it asked for
 // (takeDisclosures in nonconviction.ts, one walk for both).
-import { getNamedType, GraphQLError, GraphQLObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { getNamedType, GraphQLError, GraphQLObjectType, isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionNode, type ValidationContext } from 'graphql';
 
 /** The response key of the hidden selection; clients may not use it (reservedAuditKeys). */
 export const AUDIT_SID_KEY = '_obtsAuditSid';
@@ -40,7 +40,7 @@ export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode):
         const type = getNamedType(typeInfo.getType());
         if (!node.selectionSet || !isObjectType(type)) return undefined;
         const path = personPath(type, 2);
-        if (!path) return undefined;
+        if (!path || alreadyReaches(node.selectionSet.selections, path)) return undefined;
         const hidden: FieldNode = { ...path, alias: name(AUDIT_SID_KEY) };
         return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } };
       },
@@ -49,6 +49,20 @@ export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode):
 }
 
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+
+// Private: whether the selection set already brings the SID into the answer without the
+// hidden selection, so adding it would only make every agency resolve and send it twice:
+// an Offender's own `sid`, or an edge's `node` (whose own selection set carries the SID, or
+// its hidden one, from this same rewrite). Only a plain field counts: no alias, no
+// @include/@skip (it could be left out of the answer); a field inside a fragment does not
+// count. A record's `offender { … }` does not count either: the hidden one ties the record
+// itself to its person (the nonconviction list reads it there, nonconviction.ts).
+function alreadyReaches(selections: readonly SelectionNode[], path: FieldNode): boolean {
+  if (path.name.value !== 'sid' && path.name.value !== 'node') return false;
+  return selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === path.name.value
+    && (!selection.alias || selection.alias.value === selection.name.value) && !selection.directives?.length
+    && (path.name.value === 'sid' || Boolean(selection.selectionSet)));
+}
 
 // Private: the selection that reaches the SID from `type`: sid on an Offender, offender { sid }
 // on what belongs to one, node { … } on an edge (at most `depth` steps).
