@@ -52,6 +52,7 @@ import { openSharedLimits } from './limits/shared.ts';
 import { userCostShare } from './limits/user-cost.ts';
 import { checkReadiness } from './health/ready.ts';
 import { trackOperations } from './in-flight.ts';
+import { CallIntervals } from './own-time.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -60,6 +61,8 @@ export interface GatewayContext extends AuditedContext {
   identity: Identity;
   /** Subgraphs this request called (for the audit record). */
   subgraphsCalled: Set<string>;
+  /** Each subgraph call's start and end, for the gateway's own time (gateway/own-time.ts). */
+  calls?: CallIntervals;
   clientAddress: string | null;
   /** The request's time budget, shared by all its subgraph calls (gateway/limits/deadline.ts). */
   deadline?: Deadline;
@@ -193,7 +196,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.once('close', () => { if (!res.writableFinished) left.abort(); });
       return {
         requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
-        identity: locals.identity!, subgraphsCalled: new Set<string>(), clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
+        identity: locals.identity!, subgraphsCalled: new Set<string>(), calls: (locals as OwnTimeLocals).calls, clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
       };
     },
   }));
@@ -205,6 +208,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });
     },
     assignRequestId,
+    ownTime(metrics),
     auditEveryRefusal(refusals),
     startDeadline(config.overload.requestTimeoutMs),
     requireIdentity(authenticate, auditRefusal),
@@ -262,6 +266,16 @@ function swappablePermissions(supergraph: SupergraphSource): ApolloServerPlugin<
   });
   return { requestDidStart: (requestContext) => plugin.requestDidStart!(requestContext) };
 }
+
+// Private: the gateway's own time for each GraphQL request, observed when the answer has
+// been handed to the socket (a refused request counts too: its time is all the gateway's).
+type OwnTimeLocals = { calls?: CallIntervals };
+const ownTime = (metrics: GatewayMetrics) => (_req: express.Request, res: express.Response, next: express.NextFunction): void => {
+  const calls = new CallIntervals();
+  (res.locals as OwnTimeLocals).calls = calls;
+  res.once('finish', () => metrics.observeOwn(calls.own()));
+  next();
+};
 
 // Private: the gateway's own request id (the key of every log and audit record), and the
 // client's x-request-id beside it when it is a plain token (a client cannot choose the key).

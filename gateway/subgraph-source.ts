@@ -18,6 +18,7 @@ import { signSubgraphToken } from '../subgraphs/shared/trust.ts';
 import type { Bulkhead } from './limits/bulkhead.ts';
 import { deadlineExceeded, isAbort, type Deadline } from './limits/deadline.ts';
 import { subgraphFetch } from './subgraph-fetch.ts';
+import type { CallIntervals } from './own-time.ts';
 
 /** What a subgraph call needs from the gateway's per-request context. */
 export interface CallContext {
@@ -25,6 +26,8 @@ export interface CallContext {
   identity: Identity;
   subgraphsCalled?: Set<string>;
   deadline?: Deadline;
+  /** Where each call's start and end are noted (the gateway's own time, gateway/own-time.ts). */
+  calls?: CallIntervals;
 }
 
 export interface SubgraphSourceOptions {
@@ -65,6 +68,7 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
     const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(left, timeoutMs))));
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const done = time?.();
+    const started = performance.now();
     try {
       const headers = {
         'content-type': 'application/json',
@@ -80,6 +84,8 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
     } catch (error) {
       done?.('error');
       throw this.failure(error as Error, context.deadline);
+    } finally {
+      context.calls?.add(started, performance.now());
     }
   }
 
