@@ -24,6 +24,9 @@ import { startGateway } from '../gateway/server.ts';
 import { generateStories } from '../seed/generate.ts';
 import type { OffenderStory } from '../seed/story.ts';
 import { startStack, type Stack } from './support/stack.ts';
+import { buildSchema, getNamedType, type GraphQLObjectType } from 'graphql';
+import { OWN_RECORD_FIELDS } from '../gateway/audit/subjects.ts';
+import { ROOT } from '../schema/subgraphs.ts';
 
 const run = promisify(execFile);
 const INTERVAL_MS = 60_000;
@@ -373,6 +376,45 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
       got[name] = (await byClientId(`edges-${name.replace(/\W+/g, '-')}`))?.sids;
     }
     assert.deepEqual(got, Object.fromEntries(Object.keys(tries).map((name) => [name, expected])));
+  });
+
+  it('leaves out the hidden owner only under Offender fields whose every record is that Offender\'s own (checked here over every seeded person)', async () => {
+    // OWN_RECORD_FIELDS lets the audit rewrite skip `offender { sid }` on records under these
+    // fields; that is sound only if each record's offender is the parent. Every listed field
+    // exists on Offender, returns records that name their offender, and does so for everyone.
+    const schema = buildSchema(readFileSync(path.join(ROOT, 'schema/api.graphql'), 'utf8'));
+    const offender = schema.getType('Offender') as GraphQLObjectType;
+    const selections: string[] = [];
+    for (const coordinate of OWN_RECORD_FIELDS) {
+      const [typeName, fieldName] = coordinate.split('.');
+      assert.equal(typeName, 'Offender', coordinate);
+      const field = offender.getFields()[fieldName];
+      assert.ok(field, `${coordinate} is a field of the API schema`);
+      let record = getNamedType(field.type) as GraphQLObjectType;
+      const connection = Boolean(record.getFields().edges);
+      if (connection) record = getNamedType((getNamedType(record.getFields().edges.type) as GraphQLObjectType).getFields().node.type) as GraphQLObjectType;
+      assert.equal(getNamedType(record.getFields().offender?.type)?.name, 'Offender', `${coordinate}'s records name their offender`);
+      selections.push(connection ? `${fieldName}(first: 100) { edges { node { offender { sid } } } }` : `${fieldName} { offender { sid } }`);
+    }
+    const seen = Object.fromEntries([...OWN_RECORD_FIELDS].map((coordinate) => [coordinate, 0]));
+    for (const story of stories) {
+      const answer = await stack.query(`query Own($sid: ID!) { offender(sid: $sid) { sid ${selections.join(' ')} } }`, { sid: story.person.sid });
+      assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+      for (const coordinate of OWN_RECORD_FIELDS) {
+        const value = answer.body.data.offender[coordinate.split('.')[1]];
+        const records = (value?.edges ? value.edges.map((edge: { node: unknown }) => edge.node) : value ?? []) as { offender: { sid: string } | null }[];
+        for (const record of records) assert.equal(record.offender?.sid, story.person.sid, `a record of ${coordinate} for ${story.person.sid} belongs to ${record.offender?.sid}`);
+        seen[coordinate] += records.length;
+      }
+    }
+    for (const [coordinate, count] of Object.entries(seen)) assert.ok(count > 0, `${coordinate}: the seeded people have records to check (${count})`);
+    // And the audit of a profile still names the person and ties a pending case to them.
+    const pending = stories.find((story) => story.cases.some((c) => !c.erased && c.status === 'OPEN'));
+    assert.ok(pending, 'a seeded person with a pending case');
+    await stack.query('query OwnAudit($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { docketNumber status } } } } }', { sid: pending.person.sid }, { 'x-request-id': 'own-records-audit' });
+    const record = await byClientId('own-records-audit');
+    assert.deepEqual(record?.sids, [pending.person.sid]);
+    assert.deepEqual(record?.nonconviction?.map((entry) => entry.sid), [pending.person.sid]);
   });
 
   it('keeps the gateway\'s own request id, the client\'s beside it, and variables bounded with a hash of the whole', async () => {

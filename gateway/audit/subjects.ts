@@ -34,13 +34,23 @@ export function reservedAuditKeys(context: ValidationContext): ASTVisitor {
  */
 export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
+  // Schema coordinates of the fields being visited, outermost first (Offender.warrants, …).
+  const coordinates: string[] = [];
   return visit(document, visitWithTypeInfo(typeInfo, {
     Field: {
+      enter(node: FieldNode) {
+        coordinates.push(`${typeInfo.getParentType()?.name ?? '?'}.${node.name.value}`);
+      },
       leave(node: FieldNode) {
+        const inOwnRecords = underOwnRecordsField(coordinates);
+        coordinates.pop();
         const type = getNamedType(typeInfo.getType());
         if (!node.selectionSet || !isObjectType(type)) return undefined;
         const path = personPath(type, 2);
         if (!path || alreadyReaches(node.selectionSet.selections, path)) return undefined;
+        // A record reached through one of the Offender's own-records fields is that Offender's,
+        // whose SID this rewrite already brings (see OWN_RECORD_FIELDS).
+        if (path.name.value === 'offender' && inOwnRecords) return undefined;
         const hidden: FieldNode = { ...path, alias: name(AUDIT_SID_KEY) };
         return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } };
       },
@@ -50,13 +60,35 @@ export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode):
 
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 
+/**
+ * Fields of Offender whose records are that Offender's own: every court case, warrant,
+ * protective order and incarceration they return has `offender` = the parent (the
+ * security suite checks it for every listed field over the seeded population:
+ * test/security-audit.test.ts). Under these the hidden `offender { sid }` per record is left
+ * out; the Offender's own SID stands for it, and the nonconviction list ties each record to
+ * it. A field not listed (a new one, or one whose records can be someone else's) keeps the
+ * hidden selection on every record: leaving a field off this list is always safe.
+ */
+export const OWN_RECORD_FIELDS: ReadonlySet<string> = new Set(['Offender.courtCases', 'Offender.warrants', 'Offender.protectiveOrders', 'Offender.custody']);
+
+// Private: whether the innermost field (last coordinate) is an own-records field of an
+// Offender, or reached from one only through a connection's `edges` and `node`.
+function underOwnRecordsField(coordinates: readonly string[]): boolean {
+  for (let i = coordinates.length - 1; i >= 0; i -= 1) {
+    const field = coordinates[i].slice(coordinates[i].lastIndexOf('.') + 1);
+    if (field === 'edges' || field === 'node') continue;
+    return OWN_RECORD_FIELDS.has(coordinates[i]);
+  }
+  return false;
+}
+
 // Private: whether the selection set already brings the SID into the answer without the
 // hidden selection, so adding it would only make every agency resolve and send it twice:
 // an Offender's own `sid`, or an edge's `node` (whose own selection set carries the SID, or
 // its hidden one, from this same rewrite). Only a plain field counts: no alias, no
 // @include/@skip (it could be left out of the answer); a field inside a fragment does not
-// count. A record's `offender { … }` does not count either: the hidden one ties the record
-// itself to its person (the nonconviction list reads it there, nonconviction.ts).
+// count. A record's own `offender { … }` does not count either: the hidden one ties the
+// record itself to its person (the nonconviction list reads it there, nonconviction.ts).
 function alreadyReaches(selections: readonly SelectionNode[], path: FieldNode): boolean {
   if (path.name.value !== 'sid' && path.name.value !== 'node') return false;
   return selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === path.name.value
