@@ -19,6 +19,7 @@ import type { Bulkhead } from './limits/bulkhead.ts';
 import { deadlineExceeded, isAbort, type Deadline } from './limits/deadline.ts';
 import { subgraphFetch } from './subgraph-fetch.ts';
 import type { CallIntervals } from './own-time.ts';
+import { FetchBatcher, type Fetch } from './subgraph-batch.ts';
 
 /** What a subgraph call needs from the gateway's per-request context. */
 export interface CallContext {
@@ -42,26 +43,38 @@ export interface SubgraphSourceOptions {
 }
 
 export class SubgraphSource<TContext extends CallContext = CallContext> implements GraphQLDataSource<TContext> {
+  /** Per request (its context), the fetches to this subgraph waiting to go out together (subgraph-batch.ts). */
+  private readonly batchers = new WeakMap<object, FetchBatcher>();
   constructor(private readonly options: SubgraphSourceOptions) {}
 
   async process(call: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
-    const { subgraph, bulkhead } = this.options;
     const context = call.context as Partial<CallContext>;
     if (!context?.identity || !context.requestId) throw new Error('no identity in the gateway context; the door should have refused this request');
+    if (!call.request.query) throw new Error(`the query plan sent ${this.options.subgraph} a fetch without a query`);
+    let batcher = this.batchers.get(context);
+    if (!batcher) {
+      batcher = new FetchBatcher((fetch) => this.call(fetch, context as CallContext));
+      this.batchers.set(context, batcher);
+    }
+    return batcher.fetch(call.request as Fetch);
+  }
+
+  // One HTTP call: within the request's budget, holding a slot of the subgraph's bulkhead.
+  private async call(fetch: Fetch, context: CallContext): Promise<GatewayGraphQLResponse> {
+    const { subgraph, bulkhead } = this.options;
     const deadline = context.deadline;
     if (deadline?.expired()) throw deadlineExceeded(subgraph, deadline);
     const release = bulkhead ? await bulkhead.acquire(deadline) : () => {};
     try {
       context.subgraphsCalled?.add(subgraph);
-      return await this.send(call.request, context as CallContext);
+      return await this.send(fetch, context);
     } finally {
       release();
     }
   }
 
-  private async send(request: GraphQLDataSourceProcessOptions['request'], context: CallContext): Promise<GatewayGraphQLResponse> {
+  private async send(request: Fetch, context: CallContext): Promise<GatewayGraphQLResponse> {
     const { subgraph, url, key, timeoutMs, time } = this.options;
-    if (!request.query) throw new Error(`the query plan sent ${subgraph} a fetch without a query`);
     // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
     const left = context.deadline ? context.deadline.remaining() : Infinity;
     if (context.deadline && left <= 0) throw deadlineExceeded(subgraph, context.deadline);

@@ -8,6 +8,7 @@ import type { OffenderStory } from '../seed/story.ts';
 import { parseDocket } from '../subgraphs/shared/inputs.ts';
 import { PROFILE_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Engines, type Stack } from './support/stack.ts';
+import { observeSubgraphCalls } from '../gateway/subgraph-fetch.ts';
 
 const SEED = 11;
 
@@ -78,7 +79,12 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
     });
 
     it('answers a full profile joining all ten source systems, as the stores hold it', async () => {
-      const { status, body } = await stack.query(PROFILE_QUERY, { sid: full.person.sid });
+      const calls: string[] = [];
+      const stopObserving = observeSubgraphCalls((call) => calls.push(Object.entries(stack.subgraphs).find(([, running]) => running.url === call.url)?.[0] ?? call.url));
+      const { status, body } = await stack.query(PROFILE_QUERY, { sid: full.person.sid }).finally(stopObserving);
+      // The plan's two correction fetches of its last round (a case's correctional sentence;
+      // sentences and custody) go out as one call (gateway/subgraph-batch.ts): five calls, not six.
+      assert.deepEqual(calls.sort(), ['correction', 'correction', 'judicial', 'public-safety', 'public-safety']);
       assert.equal(status, 200);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
       const profile = body.data.offender;

@@ -1,0 +1,141 @@
+// Entity fetches of one request to one subgraph that the query plan runs side by side go out
+// as one HTTP call: `_entities` fields under aliases, each with its variables renamed, in one
+// operation; the answer is split back per fetch (data by alias, errors by the first element
+// of their path). A full profile made three calls to correction (parole beside judicial,
+// then sentences and custody beside a court case's correctional sentence); the two of the
+// second stage are now one. Each call costs the agency a token check, a request through
+// Apollo Server and a socket round trip; the plan and its stages stay as they are.
+//
+// Only entity fetches are merged (one `_entities` root field, no fragment definitions);
+// anything else goes out alone. Merged documents are built once per combination of fetches
+// and kept (the plan's fetches repeat request after request).
+import { Kind, parse, print, stripIgnoredCharacters, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+
+/** One subgraph fetch as the query plan gives it. */
+export interface Fetch {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+type Sent = (fetch: Fetch) => Promise<GatewayGraphQLResponse>;
+
+interface Pending {
+  fetch: Fetch;
+  resolve(response: GatewayGraphQLResponse): void;
+  reject(error: unknown): void;
+}
+
+/** Whether a fetch can join a batch: a single `_entities` field, no fragments (decided once per query text). */
+const mergeable = new Map<string, boolean>();
+const MAX_REMEMBERED = 2000;
+function canMerge(query: string): boolean {
+  let known = mergeable.get(query);
+  if (known === undefined) {
+    known = false;
+    try {
+      const document = parse(query);
+      const [operation, ...rest] = document.definitions;
+      known = !rest.length && operation.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query'
+        && operation.selectionSet.selections.length === 1
+        && operation.selectionSet.selections[0].kind === Kind.FIELD && operation.selectionSet.selections[0].name.value === '_entities' && !operation.selectionSet.selections[0].alias;
+    } catch {
+      known = false;
+    }
+    if (mergeable.size >= MAX_REMEMBERED) mergeable.clear();
+    mergeable.set(query, known);
+  }
+  return known;
+}
+
+/** The merged operation for these queries, in this order (built once per combination). */
+const merged = new Map<string, string>();
+function mergedQuery(queries: string[]): string {
+  const key = queries.join('\u0000');
+  let text = merged.get(key);
+  if (text === undefined) {
+    const operations = queries.map((query, i) => renameVariables(parse(query).definitions[0] as OperationDefinitionNode, `b${i}_`));
+    const document: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [{
+        kind: Kind.OPERATION_DEFINITION,
+        operation: 'query' as OperationDefinitionNode['operation'],
+        name: { kind: Kind.NAME, value: `${operations[0].name?.value ?? 'Entities'}__batch` },
+        variableDefinitions: operations.flatMap((operation) => operation.variableDefinitions ?? []),
+        selectionSet: {
+          kind: Kind.SELECTION_SET,
+          selections: operations.map((operation, i) => ({ ...(operation.selectionSet.selections[0] as any), alias: { kind: Kind.NAME, value: alias(i) } })),
+        },
+      } as OperationDefinitionNode],
+    };
+    text = stripIgnoredCharacters(print(document));
+    if (merged.size >= MAX_REMEMBERED) merged.clear();
+    merged.set(key, text);
+  }
+  return text;
+}
+
+const alias = (i: number) => `_obtsBatch${i}`;
+
+function renameVariables(operation: OperationDefinitionNode, prefix: string): OperationDefinitionNode {
+  return visit(operation, {
+    Variable: (node) => ({ ...node, name: { ...node.name, value: prefix + node.name.value } }),
+  }) as OperationDefinitionNode;
+}
+
+/**
+ * Collects the fetches `send` would make for one request and subgraph until the current
+ * round of the plan has started all of its fetches (setImmediate), then sends those that can
+ * be merged as one call and the rest alone.
+ */
+export class FetchBatcher {
+  private waiting: Pending[] = [];
+  private scheduled = false;
+  constructor(private readonly send: Sent) {}
+
+  fetch(fetch: Fetch): Promise<GatewayGraphQLResponse> {
+    if (!canMerge(fetch.query)) return this.send(fetch);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ fetch, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    this.scheduled = false;
+    if (batch.length === 1) {
+      this.send(batch[0].fetch).then(batch[0].resolve, batch[0].reject);
+      return;
+    }
+    const variables: Record<string, unknown> = {};
+    batch.forEach((entry, i) => {
+      for (const [name, value] of Object.entries(entry.fetch.variables ?? {})) variables[`b${i}_${name}`] = value;
+    });
+    const query = mergedQuery(batch.map((entry) => entry.fetch.query));
+    this.send({ query, variables, operationName: /^query (\w+)/.exec(query)?.[1] }).then((response) => {
+      batch.forEach((entry, i) => entry.resolve(partOf(response, i)));
+    }, (error) => {
+      for (const entry of batch) entry.reject(error);
+    });
+  }
+}
+
+// Private: one fetch's share of a merged answer. An error with a path belongs to the fetch
+// its first element names; an error without one (the whole operation failed) to every fetch.
+function partOf(response: GatewayGraphQLResponse, i: number): GatewayGraphQLResponse {
+  const key = alias(i);
+  const data = response.data && typeof response.data === 'object' && key in response.data ? { _entities: (response.data as Record<string, unknown>)[key] } : (response.data === null ? null : undefined);
+  const errors = response.errors?.flatMap((error) => {
+    const path = error.path;
+    if (!path?.length) return [error];
+    if (path[0] !== key) return [];
+    return [{ ...error, path: ['_entities', ...path.slice(1)] }];
+  });
+  return { ...(data !== undefined ? { data } : {}), ...(errors?.length ? { errors } : {}), ...(response.extensions ? { extensions: response.extensions } : {}) } as GatewayGraphQLResponse;
+}
