@@ -119,23 +119,33 @@ export class FetchBatcher {
     });
     const query = mergedQuery(batch.map((entry) => entry.fetch.query));
     this.send({ query, variables, operationName: /^query (\w+)/.exec(query)?.[1] }).then((response) => {
+      if (response.errors !== undefined && (!Array.isArray(response.errors) || response.errors.some((error) => !error || typeof error !== 'object'))) {
+        throw new Error('the subgraph answered "errors" that is not a list of error objects');
+      }
+      const data = response.data as Record<string, unknown> | null | undefined;
+      // One fetch's `_entities` failing nulls the whole answer (it is non-null): then each
+      // fetch goes again alone, so only the failing one fails, as it would have unmerged.
+      if (!data || typeof data !== 'object' || batch.some((_, i) => !(alias(i) in data))) {
+        for (const entry of batch) this.send(entry.fetch).then(entry.resolve, entry.reject);
+        return;
+      }
       batch.forEach((entry, i) => entry.resolve(partOf(response, i)));
-    }, (error) => {
+    }).catch((error) => {
       for (const entry of batch) entry.reject(error);
     });
   }
 }
 
-// Private: one fetch's share of a merged answer. An error with a path belongs to the fetch
-// its first element names; an error without one (the whole operation failed) to every fetch.
+// Private: one fetch's share of a merged answer that holds every fetch's alias. An error
+// with a path belongs to the fetch its first element names; one without, to every fetch.
 function partOf(response: GatewayGraphQLResponse, i: number): GatewayGraphQLResponse {
   const key = alias(i);
-  const data = response.data && typeof response.data === 'object' && key in response.data ? { _entities: (response.data as Record<string, unknown>)[key] } : (response.data === null ? null : undefined);
+  const data = { _entities: (response.data as Record<string, unknown>)[key] };
   const errors = response.errors?.flatMap((error) => {
-    const path = error.path;
+    const path = error?.path;
     if (!path?.length) return [error];
     if (path[0] !== key) return [];
     return [{ ...error, path: ['_entities', ...path.slice(1)] }];
   });
-  return { ...(data !== undefined ? { data } : {}), ...(errors?.length ? { errors } : {}), ...(response.extensions ? { extensions: response.extensions } : {}) } as GatewayGraphQLResponse;
+  return { data, ...(errors?.length ? { errors } : {}), ...(response.extensions ? { extensions: response.extensions } : {}) } as GatewayGraphQLResponse;
 }

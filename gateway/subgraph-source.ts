@@ -56,7 +56,10 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
       batcher = new FetchBatcher((fetch) => this.call(fetch, context as CallContext));
       this.batchers.set(context, batcher);
     }
-    return batcher.fetch(call.request as Fetch);
+    // A merged answer that cannot be split fails its fetches like a failed call (failure()).
+    return batcher.fetch(call.request as Fetch).catch((error: Error) => {
+      throw this.failure(error, context.deadline);
+    });
   }
 
   // One HTTP call: within the request's budget, holding a slot of the subgraph's bulkhead.
@@ -107,7 +110,8 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
   // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
   private failure(error: Error, deadline?: Deadline): GraphQLError {
     const { subgraph } = this.options;
-    if ((error as { extensions?: { code?: string } }).extensions?.code === 'DEADLINE_EXCEEDED') return error as GraphQLError;
+    const code = (error as { extensions?: { code?: string } }).extensions?.code;
+    if (code === 'DEADLINE_EXCEEDED' || code === 'SUBGRAPH_UNAVAILABLE') return error as GraphQLError; // already told
     if (deadline?.expired() && isAbort(error)) return deadlineExceeded(subgraph, deadline);
     logger.warn({ err: error, subgraph }, 'subgraph call failed');
     return new GraphQLError(`subgraph ${subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph } });

@@ -415,6 +415,17 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     const record = await byClientId('own-records-audit');
     assert.deepEqual(record?.sids, [pending.person.sid]);
     assert.deepEqual(record?.nonconviction?.map((entry) => entry.sid), [pending.person.sid]);
+    // A field the client aliases as `sid` on a record or an edge does not become the person a pending case is tied to.
+    for (const [id, query] of Object.entries({
+      'own-records-alias-node': 'query OwnAlias($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { sid: trackingNumber docketNumber status } } } } }',
+      'own-records-alias-edge': 'query OwnAliasEdge($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { sid: cursor node { docketNumber status } } } } }',
+    })) {
+      const answer = await stack.query(query, { sid: pending.person.sid }, { 'x-request-id': id });
+      assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
+      const aliased = await byClientId(id);
+      assert.deepEqual(aliased?.sids, [pending.person.sid], id);
+      assert.deepEqual(aliased?.nonconviction, record?.nonconviction, `${id}: the pending case stays tied to the person`);
+    }
   });
 
   it('keeps the gateway\'s own request id, the client\'s beside it, and variables bounded with a hash of the whole', async () => {

@@ -36,19 +36,25 @@ export function checkBaseline(ref: string): string {
 /** Starts the gateway of `commit` on `port` beside `system`'s own, with its own audit log (and `extraEnv`: the tap's subgraph URLs). */
 export async function startBaseline(system: System, commit: string, ports: { port: number; metricsPort: number }, extraEnv: NodeJS.ProcessEnv = {}): Promise<Contender> {
   const tree = mkdtempSync(path.join(os.tmpdir(), 'obts-baseline-'));
-  git(['worktree', 'add', '--detach', '--force', tree, commit]);
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
   const remove = () => {
     spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT });
     if (existsSync(tree)) rmSync(tree, { recursive: true, force: true });
     spawnSync('git', ['worktree', 'prune'], { cwd: ROOT });
   };
+  try {
+    git(['worktree', 'add', '--detach', '--force', tree, commit]);
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+  } catch (error) {
+    remove();
+    throw error;
+  }
   const env: NodeJS.ProcessEnv = {
     ...system.gatewayProcessEnv(),
     GATEWAY_PORT: String(ports.port), METRICS_PORT: String(ports.metricsPort),
     AUDIT_LOG_FILE: path.join(system.dataDir, 'audit-baseline', 'audit.jsonl'), ...extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [...cpuProfile('gateway-baseline'), '--import', 'tsx', path.join(tree, 'gateway/index.ts')], { cwd: tree, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // On Ctrl-C the child goes at once; a worktree left behind goes with the next `git worktree prune`.
   process.once('exit', () => child.kill('SIGKILL'));
   try {
     await waitReady(`http://127.0.0.1:${ports.port}/ready`, 120_000, `the baseline gateway (${commit.slice(0, 10)})`, child);

@@ -45,6 +45,27 @@ describe('entity fetches to one subgraph in one call (subgraph-batch.ts)', () =>
     assert.deepEqual(sent.find((fetch) => fetch.query === CASES)?.variables, { representations: [] }, 'unchanged when alone');
   });
 
+  it('sends each fetch again alone when one of them nulls the merged answer, so only that one fails', async () => {
+    const sent: Fetch[] = [];
+    const batcher = new FetchBatcher(async (fetch) => {
+      sent.push(fetch);
+      if (sent.length === 1) return { data: null, errors: [{ message: 'bad reference', path: ['_obtsBatch0'] }] } as any;
+      return fetch.query === CASES ? { data: null, errors: [{ message: 'bad reference', path: ['_entities'] }] } as any : { data: { _entities: [{ custody: [] }] } } as any;
+    });
+    const [cases, custody] = await Promise.all([batcher.fetch({ query: CASES, variables: {} }), batcher.fetch({ query: CUSTODY, variables: {} })]);
+    assert.equal(sent.length, 3, 'the merged call, then each alone');
+    assert.deepEqual(cases, { data: null, errors: [{ message: 'bad reference', path: ['_entities'] }] });
+    assert.deepEqual(custody, { data: { _entities: [{ custody: [] }] } });
+  });
+
+  it('fails, and never leaves waiting, every fetch of a merged answer that cannot be split', async () => {
+    for (const answer of [{ data: { _obtsBatch0: [], _obtsBatch1: [] }, errors: {} }, { data: { _obtsBatch0: [], _obtsBatch1: [] }, errors: [null] }]) {
+      const batcher = new FetchBatcher(async () => answer as any);
+      const results = await Promise.allSettled([batcher.fetch({ query: CASES, variables: {} }), batcher.fetch({ query: CUSTODY, variables: {} })]);
+      assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected'], JSON.stringify(answer));
+    }
+  });
+
   it('fails every fetch of a merged call when the call fails', async () => {
     const batcher = new FetchBatcher(async () => { throw new Error('subgraph correction failed'); });
     const results = await Promise.allSettled([batcher.fetch({ query: CASES, variables: {} }), batcher.fetch({ query: CUSTODY, variables: {} })]);

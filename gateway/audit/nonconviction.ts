@@ -12,7 +12,7 @@ const NONCONVICTION_DISPOSITIONS = new Set(['NOLLE', 'DISMISSED', 'NOT_GUILTY'])
  * Who an answer disclosed and which nonconviction information, in one walk over it: the
  * hidden SIDs (subjects.ts) are collected and removed, so the client sees exactly what it
  * asked for, and each nonconviction item is tied to the person it is about (the nearest
- * hidden SID or `sid` above it). One pass, no arrays per object: it runs on every answer.
+ * hidden SID above it; every Offender has one, subjects.ts). One pass, no arrays per object: it runs on every answer.
  */
 export function takeDisclosures(data: unknown): { hiddenSids: string[]; nonconviction: { sid: string; what: string[] }[] } {
   const hiddenSids = new Set<string>();
@@ -36,7 +36,8 @@ export function takeDisclosures(data: unknown): { hiddenSids: string[]; nonconvi
       own = firstSid(hidden);
       delete record[AUDIT_SID_KEY];
     }
-    const person = own ?? (typeof record.sid === 'string' ? record.sid : sid);
+    // Only the hidden key names a person: a `sid` in the answer may be any field a client aliased so.
+    const person = own ?? sid;
     const number = typeof record.docketNumber === 'string' ? record.docketNumber : docket;
     const where = number ? `case ${number}` : 'a case';
     if (typeof record.docketNumber === 'string' && record.status === 'OPEN') add(person, `${where} pending`);

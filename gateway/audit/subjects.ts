@@ -82,18 +82,18 @@ function underOwnRecordsField(coordinates: readonly string[]): boolean {
   return false;
 }
 
-// Private: whether the selection set already brings the SID into the answer without the
-// hidden selection, so adding it would only make every agency resolve and send it twice:
-// an Offender's own `sid`, or an edge's `node` (whose own selection set carries the SID, or
-// its hidden one, from this same rewrite). Only a plain field counts: no alias, no
-// @include/@skip (it could be left out of the answer); a field inside a fragment does not
-// count. A record's own `offender { … }` does not count either: the hidden one ties the
-// record itself to its person (the nonconviction list reads it there, nonconviction.ts).
+// Private: whether an edge's selection set already brings the SID into the answer without
+// the hidden selection: a plain `node` (whose own selection set carries the hidden SID from
+// this same rewrite), so the hidden `node { … }` would only make the agency resolve it
+// twice. Only a plain field counts: no alias, no @include/@skip (it could be left out of the
+// answer); a field inside a fragment does not count. An Offender always gets its hidden
+// `sid`, even beside a plain one: the nonconviction list trusts only the hidden key (a
+// client may alias any field as `sid`), and a record's own `offender { … }` does not count
+// either: the hidden one ties the record to its person (nonconviction.ts).
 function alreadyReaches(selections: readonly SelectionNode[], path: FieldNode): boolean {
-  if (path.name.value !== 'sid' && path.name.value !== 'node') return false;
-  return selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === path.name.value
-    && (!selection.alias || selection.alias.value === selection.name.value) && !selection.directives?.length
-    && (path.name.value === 'sid' || Boolean(selection.selectionSet)));
+  if (path.name.value !== 'node') return false;
+  return selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === 'node'
+    && (!selection.alias || selection.alias.value === 'node') && !selection.directives?.length && Boolean(selection.selectionSet));
 }
 
 // Private: the selection that reaches the SID from `type`: sid on an Offender, offender { sid }
