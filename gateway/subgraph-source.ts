@@ -110,8 +110,8 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
   // agency and source systems are missing (gateway/errors.ts), never the URL or the cause.
   private failure(error: Error, deadline?: Deadline): GraphQLError {
     const { subgraph } = this.options;
-    const code = (error as { extensions?: { code?: string } }).extensions?.code;
-    if (code === 'DEADLINE_EXCEEDED' || code === 'SUBGRAPH_UNAVAILABLE') return error as GraphQLError; // already told
+    // The gateway's own errors (DEADLINE_EXCEEDED, a full bulkhead's GATEWAY_OVERLOADED, one already told) say why as they are.
+    if (error instanceof GraphQLError && error.extensions?.code) return error;
     if (deadline?.expired() && isAbort(error)) return deadlineExceeded(subgraph, deadline);
     logger.warn({ err: error, subgraph }, 'subgraph call failed');
     return new GraphQLError(`subgraph ${subgraph} failed`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph } });
