@@ -25,6 +25,7 @@ import { cpuSnapshot, DATABASE_PROCESS_NAMES, pidsByName } from './support/cpu.t
 import { ensureHiveInstalled, startHive, type Contender } from './support/hive.ts';
 import { startTap } from './support/tap.ts';
 import { checkBaseline, startBaseline } from './support/baseline.ts';
+import { readOwnTime } from '../gateway/own-time.ts';
 
 const parsed = (() => {
   try {
@@ -215,10 +216,7 @@ try {
       console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | OBTS by its own clock (obts_gateway_own_seconds), mean ms | subgraph calls per request |`);
       console.log(`|---|${tapped.map(() => '---|').join('')}---|---|`);
       // The gateway's own measure of its time outside subgraph calls (gateway/own-time.ts), summed on its /metrics.
-      const ownClock = async () => {
-        const text = await (await fetch(system.metricsUrl)).text();
-        return { count: Number(/^obts_gateway_own_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN), sum: Number(/^obts_gateway_own_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN) };
-      };
+      const ownClock = async () => readOwnTime(await (await fetch(system.metricsUrl)).text());
       for (const scenario of chosen) {
         const bodies = bodiesOf(scenario);
         const overhead = new Map<string, number[]>(tapped.map((c) => [c.name, []]));

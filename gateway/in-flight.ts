@@ -9,7 +9,6 @@ import type express from 'express';
 export interface OperationTracker {
   /** `handler` (Apollo's express middleware), with each call counted until its promise settles. */
   handler: express.RequestHandler;
-  running(): number;
   /** Resolves when nothing runs, or after `maxMs`; with the number still running then. */
   settle(maxMs: number): Promise<number>;
 }
@@ -24,7 +23,6 @@ export function trackOperations(handler: express.RequestHandler): OperationTrack
         .finally(() => running.delete(work));
       running.add(work);
     },
-    running: () => running.size,
     async settle(maxMs) {
       if (!running.size) return 0;
       let timer: NodeJS.Timeout | undefined;

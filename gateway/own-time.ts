@@ -30,3 +30,9 @@ export class CallIntervals {
     return Math.max(0, now - this.arrivedAt - this.covered());
   }
 }
+
+/** obts_gateway_own_seconds as a Prometheus scrape shows it: requests counted and seconds summed. */
+export function readOwnTime(metricsText: string): { count: number; sum: number } {
+  const value = (suffix: string) => Number(new RegExp(`^obts_gateway_own_seconds_${suffix} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+  return { count: value('count'), sum: value('sum') };
+}

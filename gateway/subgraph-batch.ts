@@ -27,41 +27,42 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Whether a fetch can join a batch: a single `_entities` field, no fragments (decided once per query text). */
-const mergeable = new Map<string, boolean>();
+// Private: `compute(key)`, remembered (the plan's fetches repeat request after request); the
+// memo starts over when it holds MAX_REMEMBERED keys, so odd queries cannot grow it.
 const MAX_REMEMBERED = 2000;
-function canMerge(query: string): boolean {
-  let known = mergeable.get(query);
-  if (known === undefined) {
-    known = false;
-    try {
-      const document = parse(query);
-      const [operation, ...rest] = document.definitions;
-      known = !rest.length && operation.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query'
-        && operation.selectionSet.selections.length === 1
-        && operation.selectionSet.selections[0].kind === Kind.FIELD && operation.selectionSet.selections[0].name.value === '_entities' && !operation.selectionSet.selections[0].alias;
-    } catch {
-      known = false;
-    }
-    if (mergeable.size >= MAX_REMEMBERED) mergeable.clear();
-    mergeable.set(query, known);
-  }
-  return known;
+function remembered<T>(memo: Map<string, T>, key: string, compute: (key: string) => T): T {
+  if (memo.has(key)) return memo.get(key)!;
+  const value = compute(key);
+  if (memo.size >= MAX_REMEMBERED) memo.clear();
+  memo.set(key, value);
+  return value;
 }
 
+/** Whether a fetch can join a batch: a single `_entities` field, no fragments. */
+const mergeable = new Map<string, boolean>();
+const canMerge = (query: string): boolean => remembered(mergeable, query, () => {
+  try {
+    const [operation, ...rest] = parse(query).definitions;
+    if (rest.length || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query' || operation.selectionSet.selections.length !== 1) return false;
+    const [field] = operation.selectionSet.selections;
+    return field.kind === Kind.FIELD && field.name.value === '_entities' && !field.alias;
+  } catch {
+    return false;
+  }
+});
+
 /** The merged operation for these queries, in this order (built once per combination). */
-const merged = new Map<string, string>();
-function mergedQuery(queries: string[]): string {
-  const key = queries.join('\u0000');
-  let text = merged.get(key);
-  if (text === undefined) {
-    const operations = queries.map((query, i) => renameVariables(parse(query).definitions[0] as OperationDefinitionNode, `b${i}_`));
+const merged = new Map<string, { query: string; operationName: string }>();
+function mergedQuery(queries: string[]): { query: string; operationName: string } {
+  return remembered(merged, queries.join('\u0000'), () => {
+    const operations = queries.map((query, i) => renameVariables(parse(query).definitions[0] as OperationDefinitionNode, prefix(i)));
+    const operationName = `${operations[0].name?.value ?? 'Entities'}__batch`;
     const document: DocumentNode = {
       kind: Kind.DOCUMENT,
       definitions: [{
         kind: Kind.OPERATION_DEFINITION,
         operation: 'query' as OperationDefinitionNode['operation'],
-        name: { kind: Kind.NAME, value: `${operations[0].name?.value ?? 'Entities'}__batch` },
+        name: { kind: Kind.NAME, value: operationName },
         variableDefinitions: operations.flatMap((operation) => operation.variableDefinitions ?? []),
         selectionSet: {
           kind: Kind.SELECTION_SET,
@@ -69,14 +70,13 @@ function mergedQuery(queries: string[]): string {
         },
       } as OperationDefinitionNode],
     };
-    text = stripIgnoredCharacters(print(document));
-    if (merged.size >= MAX_REMEMBERED) merged.clear();
-    merged.set(key, text);
-  }
-  return text;
+    return { query: stripIgnoredCharacters(print(document)), operationName };
+  });
 }
 
 const alias = (i: number) => `_obtsBatch${i}`;
+/** Fetch i's variables in the merged operation: `$b{i}_name` (a name cannot start with a digit, so none collide). */
+const prefix = (i: number) => `b${i}_`;
 
 function renameVariables(operation: OperationDefinitionNode, prefix: string): OperationDefinitionNode {
   return visit(operation, {
@@ -115,10 +115,9 @@ export class FetchBatcher {
     }
     const variables: Record<string, unknown> = {};
     batch.forEach((entry, i) => {
-      for (const [name, value] of Object.entries(entry.fetch.variables ?? {})) variables[`b${i}_${name}`] = value;
+      for (const [name, value] of Object.entries(entry.fetch.variables ?? {})) variables[prefix(i) + name] = value;
     });
-    const query = mergedQuery(batch.map((entry) => entry.fetch.query));
-    this.send({ query, variables, operationName: /^query (\w+)/.exec(query)?.[1] }).then((response) => {
+    this.send({ ...mergedQuery(batch.map((entry) => entry.fetch.query)), variables }).then((response) => {
       if (response.errors !== undefined && (!Array.isArray(response.errors) || response.errors.some((error) => !error || typeof error !== 'object'))) {
         throw new Error('the subgraph answered "errors" that is not a list of error objects');
       }

@@ -9,6 +9,7 @@ import { parseDocket } from '../subgraphs/shared/inputs.ts';
 import { PROFILE_QUERY } from '../bench/scenarios.ts';
 import { startStack, type Engines, type Stack } from './support/stack.ts';
 import { observeSubgraphCalls } from '../gateway/subgraph-fetch.ts';
+import { readOwnTime } from '../gateway/own-time.ts';
 
 const SEED = 11;
 
@@ -177,17 +178,13 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
     });
 
     it('exposes Prometheus metrics by operation and by subgraph, without offender data', async () => {
-      const ownTime = (metrics: string) => ({
-        count: Number(/^obts_gateway_own_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? NaN),
-        sum: Number(/^obts_gateway_own_seconds_sum (\S+)$/m.exec(metrics)?.[1] ?? NaN),
-      });
-      const before = ownTime(await (await fetch(stack.gateway.metricsUrl)).text());
+      const before = readOwnTime(await (await fetch(stack.gateway.metricsUrl)).text());
       const started = performance.now();
       await stack.query(PROFILE_QUERY, { sid: full.person.sid });
       const elapsedSeconds = (performance.now() - started) / 1000;
       const text = await (await fetch(stack.gateway.metricsUrl)).text();
       // The gateway's own time for that request: counted once, more than nothing, less than the whole request as the client saw it.
-      const after = ownTime(text);
+      const after = readOwnTime(text);
       assert.equal(after.count - before.count, 1);
       assert.ok(after.sum - before.sum > 0 && after.sum - before.sum < elapsedSeconds, `own ${after.sum - before.sum} s of ${elapsedSeconds} s`);
       assert.match(text, /obts_graphql_requests_total\{operation="Profile",outcome="ok"\} [1-9]/);

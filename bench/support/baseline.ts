@@ -3,13 +3,13 @@
 // in one interleaved run (on 2 cores, figures from two runs differ by more than most
 // changes). The commit is checked out into a temporary git worktree that shares this
 // checkout's node_modules, which is why its package-lock.json must be the same.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../schema/subgraphs.ts';
 import type { Contender } from './hive.ts';
-import { cpuProfile, descendants, stopChild, waitReady, type System } from './system.ts';
+import { descendants, spawnGateway, stopChild, type System } from './system.ts';
 
 function git(args: string[]): string {
   const run = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
@@ -53,16 +53,15 @@ export async function startBaseline(system: System, commit: string, ports: { por
     GATEWAY_PORT: String(ports.port), METRICS_PORT: String(ports.metricsPort),
     AUDIT_LOG_FILE: path.join(system.dataDir, 'audit-baseline', 'audit.jsonl'), ...extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, [...cpuProfile('gateway-baseline'), '--import', 'tsx', path.join(tree, 'gateway/index.ts')], { cwd: tree, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  // On Ctrl-C the child goes at once; a worktree left behind goes with the next `git worktree prune`.
-  process.once('exit', () => child.kill('SIGKILL'));
+  let child: ChildProcess;
   try {
-    await waitReady(`http://127.0.0.1:${ports.port}/ready`, 120_000, `the baseline gateway (${commit.slice(0, 10)})`, child);
+    child = await spawnGateway({ root: tree, env, port: ports.port, name: 'gateway-baseline', what: `the baseline gateway (${commit.slice(0, 10)})` });
   } catch (error) {
-    await stopChild(child);
     remove();
     throw error;
   }
+  // On Ctrl-C the child goes at once; a worktree left behind goes with the next `git worktree prune`.
+  process.once('exit', () => child.kill('SIGKILL'));
   const token = await system.token();
   return {
     name: `OBTS at ${commit.slice(0, 10)}`,

@@ -162,11 +162,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     let gatewayEnv = options.gatewayEnv ?? {};
     const gatewayProcessEnv = () => ({ ...base, ...urlEnv, GATEWAY_RATE_LIMIT: '0', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_USER_COST_LIMIT: '0', METRICS_PORT: String(metricsPort), ...gatewayEnv });
     const startGatewayProcess = async () => {
-      gateway = spawn(process.execPath, [...cpuProfile('gateway'), '--import', 'tsx', path.join(ROOT, 'gateway/index.ts')], {
-        env: gatewayProcessEnv(),
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      await waitReady(`http://127.0.0.1:${gatewayPort}/ready`, 120_000, 'the gateway', gateway);
+      gateway = await spawnGateway({ root: ROOT, env: gatewayProcessEnv(), port: gatewayPort, name: 'gateway' });
     };
     await startGatewayProcess();
 
@@ -195,6 +191,21 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   }
 }
 
+/**
+ * Starts `root`'s gateway/index.ts as a process (this checkout's, or a baseline worktree's)
+ * and waits until it is ready on `port`; a profile goes under `name` (BENCH_CPU_PROF_DIR).
+ */
+export async function spawnGateway(options: { root: string; env: NodeJS.ProcessEnv; port: number; name: string; what?: string }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...cpuProfile(options.name), '--import', 'tsx', path.join(options.root, 'gateway/index.ts')], { cwd: options.root, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    await waitReady(`http://127.0.0.1:${options.port}/ready`, 120_000, options.what ?? 'the gateway', child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return child;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once `child` has exited (at once if it has). */
 export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -210,7 +221,7 @@ export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Pr
  * when it stops: one file per thread (tsx's loader runs on a thread of its own; one name for
  * all threads would let its profile overwrite the main thread's).
  */
-export function cpuProfile(name: string): string[] {
+function cpuProfile(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
 }

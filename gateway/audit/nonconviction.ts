@@ -1,8 +1,8 @@
 // Which nonconviction information an answer disclosed, per person (C.G.S. 54-142g defines
 // it: a pending case, or charges nolled, dismissed or found not guilty; 54-142h(c) asks
-// for a record of every disclosure: what, to whom, when). Read from the answer before the
-// audit's hidden SIDs are removed, so each item is tied to the person it is about. It
-// records what the answer showed: a pending case whose status was not asked for is in the
+// for a record of every disclosure: what, to whom, when). Read from the answer in the same
+// walk that takes the audit's hidden SIDs out of it, so each item is tied to the person it
+// is about. It records what the answer showed: a pending case whose status was not asked for is in the
 // record's SIDs (who) but not listed here as pending (what).
 import { AUDIT_SID_KEY } from './subjects.ts';
 
@@ -12,7 +12,8 @@ const NONCONVICTION_DISPOSITIONS = new Set(['NOLLE', 'DISMISSED', 'NOT_GUILTY'])
  * Who an answer disclosed and which nonconviction information, in one walk over it: the
  * hidden SIDs (subjects.ts) are collected and removed, so the client sees exactly what it
  * asked for, and each nonconviction item is tied to the person it is about (the nearest
- * hidden SID above it; every Offender has one, subjects.ts). One pass, no arrays per object: it runs on every answer.
+ * hidden SID above it; every Offender has one, subjects.ts). One pass, no arrays per
+ * object: it runs on every answer.
  */
 export function takeDisclosures(data: unknown): { hiddenSids: string[]; nonconviction: { sid: string; what: string[] }[] } {
   const hiddenSids = new Set<string>();

@@ -47,10 +47,7 @@ export function withOffenderSids(schema: GraphQLSchema, document: DocumentNode):
         const type = getNamedType(typeInfo.getType());
         if (!node.selectionSet || !isObjectType(type)) return undefined;
         const path = personPath(type, 2);
-        if (!path || alreadyReaches(node.selectionSet.selections, path)) return undefined;
-        // A record reached through one of the Offender's own-records fields is that Offender's,
-        // whose SID this rewrite already brings (see OWN_RECORD_FIELDS).
-        if (path.name.value === 'offender' && inOwnRecords) return undefined;
+        if (!path || alreadyBrought(path, node.selectionSet.selections, inOwnRecords)) return undefined;
         const hidden: FieldNode = { ...path, alias: name(AUDIT_SID_KEY) };
         return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, hidden] } };
       },
@@ -82,15 +79,17 @@ function underOwnRecordsField(coordinates: readonly string[]): boolean {
   return false;
 }
 
-// Private: whether an edge's selection set already brings the SID into the answer without
-// the hidden selection: a plain `node` (whose own selection set carries the hidden SID from
-// this same rewrite), so the hidden `node { … }` would only make the agency resolve it
-// twice. Only a plain field counts: no alias, no @include/@skip (it could be left out of the
-// answer); a field inside a fragment does not count. An Offender always gets its hidden
-// `sid`, even beside a plain one: the nonconviction list trusts only the hidden key (a
-// client may alias any field as `sid`), and a record's own `offender { … }` does not count
-// either: the hidden one ties the record to its person (nonconviction.ts).
-function alreadyReaches(selections: readonly SelectionNode[], path: FieldNode): boolean {
+// Private: whether the answer brings this person's SID without the hidden `path`, which
+// would only make the agency resolve it twice:
+// - an edge with a plain `node`: the node's own selection set carries the hidden SID from
+//   this same rewrite. Only a plain field counts (no alias, no @include/@skip, which could
+//   leave it out of the answer; not one inside a fragment);
+// - a record under one of the Offender's own-records fields (OWN_RECORD_FIELDS): it is that
+//   Offender's, whose hidden SID stands for it.
+// An Offender always gets its hidden `sid`, even beside a plain one: the nonconviction list
+// trusts only hidden keys (a client may alias any field as `sid`, nonconviction.ts).
+function alreadyBrought(path: FieldNode, selections: readonly SelectionNode[], inOwnRecords: boolean): boolean {
+  if (path.name.value === 'offender') return inOwnRecords;
   if (path.name.value !== 'node') return false;
   return selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === 'node'
     && (!selection.alias || selection.alias.value === 'node') && !selection.directives?.length && Boolean(selection.selectionSet));
