@@ -7,6 +7,7 @@
 // load means GATEWAY_PLAN_CACHE_MIB is too small, or clients send ever-new query texts).
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { coalescePlan } from './plan-coalesce.ts';
 
 /** GATEWAY_PLAN_CACHE_MIB: approximate MiB of query plans kept (default 30, as Apollo's). */
 export function planCacheMiB(env: NodeJS.ProcessEnv = process.env): number {
@@ -17,7 +18,7 @@ export function planCacheMiB(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-/** A plan cache of about `mib` MiB whose lookups are counted in `registry`. */
+/** A plan cache of about `mib` MiB whose lookups are counted in `registry`; plans coalesced on the way in. */
 export function createPlanCache(registry: Registry, mib: number): KeyValueCache<any> & { clear(): void } {
   const lru = new InMemoryLRUCache<any>({ maxSize: mib * 2 ** 20, sizeCalculation: (value) => approximateSize(value) });
   const lookups = new Counter({ name: 'obts_query_plan_cache_lookups_total', help: 'Query-plan cache lookups by result (hit: planned before; miss: planned now)', labelNames: ['result'], registers: [registry] });
@@ -32,7 +33,9 @@ export function createPlanCache(registry: Registry, mib: number): KeyValueCache<
       lookups.inc({ result: plan === undefined ? 'miss' : 'hit' });
       return plan;
     },
-    set: (key, value, options) => lru.set(key, value, options),
+    // A plan is rewritten as it comes in (gateway/plan-coalesce.ts), in place: the gateway
+    // runs the object it has just stored, so the first request gets the rewritten plan too.
+    set: (key, value, options) => lru.set(key, coalescePlan(value), options),
     delete: (key) => lru.delete(key),
     // The gateway empties it when the supergraph changes (plans of the old schema).
     clear: () => lru.clear(),

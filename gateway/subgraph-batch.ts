@@ -40,7 +40,7 @@ function remembered<T>(memo: Map<string, T>, key: string, compute: (key: string)
 
 /** Whether a fetch can join a batch: a single `_entities` field, no fragments. */
 const mergeable = new Map<string, boolean>();
-const canMerge = (query: string): boolean => remembered(mergeable, query, () => {
+export const canMerge = (query: string): boolean => remembered(mergeable, query, () => {
   try {
     const [operation, ...rest] = parse(query).definitions;
     if (rest.length || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query' || operation.selectionSet.selections.length !== 1) return false;

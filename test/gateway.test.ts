@@ -83,9 +83,10 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       const calls: string[] = [];
       const stopObserving = observeSubgraphCalls((call) => calls.push(Object.entries(stack.subgraphs).find(([, running]) => running.url === call.url)?.[0] ?? call.url));
       const { status, body } = await stack.query(PROFILE_QUERY, { sid: full.person.sid }).finally(stopObserving);
-      // The plan's two correction fetches of its last round (a case's correctional sentence;
-      // sentences and custody) go out as one call (gateway/subgraph-batch.ts): five calls, not six.
-      assert.deepEqual(calls.sort(), ['correction', 'correction', 'judicial', 'public-safety', 'public-safety']);
+      // The planner asks correction three times (parole beside judicial; then a case's
+      // correctional sentence, and sentences and custody); parole waits for the last round
+      // (gateway/plan-coalesce.ts) and the round goes out as one call (gateway/subgraph-batch.ts).
+      assert.deepEqual(calls.sort(), ['correction', 'judicial', 'public-safety', 'public-safety']);
       assert.equal(status, 200);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
       const profile = body.data.offender;
