@@ -99,7 +99,7 @@ describe('query plans coalesced (plan-coalesce.ts)', () => {
 
   const fetch = (serviceName: string, entity = true): PlanNode => {
     const node: FetchNode = {
-      kind: 'Fetch', serviceName, variableUsages: [],
+      kind: 'Fetch', serviceName, variableUsages: [], operationName: undefined,
       operation: entity ? `query Q__${serviceName.replace('-', '_')}($representations:[_Any!]!){_entities(representations:$representations){...on Offender{sid}}}` : '{offender(sid:"1"){sid}}',
       operationKind: 'query' as FetchNode['operationKind'],
       ...(entity ? { requires: [{ kind: 'InlineFragment', typeCondition: 'Offender', selections: [{ kind: 'Field', name: 'sid' }] }] } : {}),
