@@ -23,6 +23,7 @@ import { preflight } from './preflight.ts';
 import { acquireRunLock, storeNames, type RunLock } from './run-lock.ts';
 import { supervise, type Supervised } from './supervisor.ts';
 import { parseCommandLine, wholeNumber, defineCli } from './cli.ts';
+import { waitUntilReady } from './ready.ts';
 
 const spec = defineCli({
   command: 'start',
@@ -161,14 +162,5 @@ try {
 
 // Private: true once url answers 200, false after the deadline (or when stopping).
 async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !stopping) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
+  return (await waitUntilReady(url, { timeoutMs, intervalMs: 250, until: () => (stopping ? 'stopping' : null) })) === 'ready';
 }

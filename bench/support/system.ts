@@ -20,6 +20,7 @@ import { issueDevToken, loadDevKey, type DevTokenClaims } from '../../gateway/au
 import { seedStores } from '../../seed/run.ts';
 import { freshMysqlDatabase, freshPostgresDatabase } from '../../test/support/databases.ts';
 import { freePorts } from '../../test/support/ports.ts';
+import { waitUntilReady } from '../../scripts/ready.ts';
 
 export type Engines = 'embedded' | 'servers';
 
@@ -248,15 +249,10 @@ export function descendants(pid: number): number[] {
 
 /** Resolves once `url` answers 200; fails with the process's exit, or after `timeoutMs`. */
 export async function waitReady(url: string, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000} s`);
+  const outcome = await waitUntilReady(url, {
+    timeoutMs,
+    until: () => (child && (child.exitCode !== null || child.signalCode !== null) ? `${what} exited (${child.exitCode ?? child.signalCode}) before it was ready` : null),
+  });
+  if (outcome === 'timeout') throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000} s`);
+  if (outcome !== 'ready') throw new Error(outcome.stopped);
 }
