@@ -184,6 +184,24 @@ describe('reliability: overload is refused fast, and the gateway never blames an
     assert.equal(await metric(gateway, /^obts_gateway_in_flight (\d+)$/m), 0);
   });
 
+  it('a stop while a request waits at its user\'s door: both requests get an answer and an audit record before the store closes', async () => {
+    const gateway = await gatewayWith({ GATEWAY_USER_CONCURRENCY: '1', GATEWAY_USER_QUEUE_LIMIT: '1', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
+    for (const proxy of Object.values(proxies)) proxy.delayMs = 400;
+    const holder = ask(gateway, 'closing-time');
+    await until('the holder to run', async () => (await metric(gateway, /^obts_gateway_in_flight (\d+)$/m)) === 1);
+    const waiter = ask(gateway, 'closing-time').catch((error: Error) => ({ status: error.name, retryAfter: null, body: null }));
+    await until('the second to wait at the door', async () => (await metric(gateway, /^obts_gateway_user_waiting (\d+)$/m)) === 1);
+    const stopped = gateway.stop();
+    gateways.splice(gateways.indexOf(gateway), 1);
+    const answers = [await holder, await waiter];
+    await stopped;
+    // The line is drained, not dropped: the waiter is served once the holder's place frees.
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+    for (const answer of answers) assert.equal(answer.body.data.offender.sid, sid);
+    const records = (await gateway.audit.readAll()).filter((record) => record.user === 'closing-time');
+    assert.deepEqual(records.map((record) => [record.event, record.outcome]), [['operation', 'ok'], ['operation', 'ok']], 'both recorded before the store closed');
+  });
+
   it('a user\'s share is weighed by query cost: a light query runs beside a heavy search, a second heavy one waits for the first, another user is not held', async () => {
     // A tracking search costs ~84 000, a profile ~2 300: a share of 90 000 holds one search and a profile.
     const gateway = await gatewayWith({ GATEWAY_USER_COST_LIMIT: '90000', GATEWAY_USER_CONCURRENCY: '0', GATEWAY_QUEUE_TIMEOUT_MS: '10000' });
