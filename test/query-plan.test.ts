@@ -24,6 +24,7 @@ const ENTRIES: Record<string, string> = {
   'by warrant': `query($v: ID!) { warrant(warrantNumber: $v) { offender { sid ${STATUS} } } }`,
   'by protective order': `query($v: ID!) { protectiveOrder(orderNumber: $v) { offender { sid ${STATUS} } } }`,
   'name search (the benchmark)': TRACKING_QUERY,
+  'tracking beside filtered lists of its own sources': `query($v: ID!) { offender(sid: $v) { courtCases(status: OPEN, first: 1) { totalCount } warrants(status: ACTIVE) { warrantNumber } ${STATUS} } }`,
   'guarded fields and tracking together': `query($v: ID!) { offender(sid: $v) { arrests { date } custody { status } sentences { inmateNumber } ${STATUS} } }`,
 };
 

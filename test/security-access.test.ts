@@ -183,8 +183,12 @@ describe('security suite: access (issue 10)', function () {
       // As the gateway sends it: with the dockets judicial says are erased (the disclosure guard, issue 9).
       const r = [{ __typename: 'Offender', sid: pending.person.sid, erasedDockets: pending.cases.filter((c) => c.erased).map((c) => c.docketNumber) }];
       const probes = {
-        judicial: ['query J($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { courtCases(first: 100) { edges { node { docketNumber } } } warrants { warrantNumber } protectiveOrders { orderNumber } infractions { ticketNumber } } } }',
-          (data: any) => { const o = data._entities[0]; return { cases: o.courtCases.edges.length, warrants: o.warrants.length, orders: o.protectiveOrders.length, infractions: o.infractions.length }; }],
+        // The fields tracking requires (not in the API) follow the same rules as the API's own.
+        judicial: ['query J($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { courtCases(first: 100) { edges { node { docketNumber } } } warrants { warrantNumber } protectiveOrders { orderNumber } infractions { ticketNumber } casesForTracking { edges { node { docketNumber } } } warrantsForTracking { warrantNumber } protectiveOrdersForTracking { orderNumber } } } }',
+          (data: any) => {
+            const o = data._entities[0];
+            return { cases: o.courtCases.edges.length, warrants: o.warrants.length, orders: o.protectiveOrders.length, infractions: o.infractions.length, tracked: [o.casesForTracking.edges.length, o.warrantsForTracking.length, o.protectiveOrdersForTracking.length] };
+          }],
         'public-safety': ['query P($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { arrests { trackingNumber } } } }', (data: any) => ({ arrests: data._entities[0].arrests.length })],
         correction: ['query C($r: [_Any!]!) { _entities(representations: $r) { ... on Offender { custody { status } } } }', (data: any) => ({ custody: data._entities[0].custody.map((stay: any) => stay.status).sort() })],
       } as const;
@@ -196,8 +200,8 @@ describe('security suite: access (issue 10)', function () {
       const convictions = expectedFor(pending, true);
       const arrestsOf = (disclosed: Disclosed) => new Set(disclosed.arrests.map((charge) => charge.split('#')[0])).size;
       assert.deepEqual(got, {
-        'judicial C': { cases: all.cases.length, warrants: all.warrants, orders: all.orders, infractions: all.infractions },
-        'judicial E': { cases: convictions.cases.length, warrants: 0, orders: 0, infractions: 0 },
+        'judicial C': { cases: all.cases.length, warrants: all.warrants, orders: all.orders, infractions: all.infractions, tracked: [all.cases.length, all.warrants, all.orders] },
+        'judicial E': { cases: convictions.cases.length, warrants: 0, orders: 0, infractions: 0, tracked: [convictions.cases.length, 0, 0] },
         'public-safety C': { arrests: arrestsOf(all) },
         'public-safety E': { arrests: arrestsOf(convictions) },
         'correction C': { custody: all.custody },

@@ -45,10 +45,12 @@ describe('security: change feeds and notifications', function () {
     assert.ok(!JSON.stringify(body.data ?? {}).includes(stories[0].person.name.last));
   });
 
-  it('the erased-docket list of the disclosure guard is not part of the API', async () => {
-    const { status, body } = await stack.query('query($sid: ID!) { offender(sid: $sid) { erasedDockets } }', { sid });
-    assert.equal(status, 400);
-    assert.match(body.errors[0].message, /Cannot query field "erasedDockets"/);
+  it('the erased-docket list of the disclosure guard, and the lists tracking requires, are not part of the API', async () => {
+    for (const field of ['erasedDockets', 'casesForTracking { totalCount }', 'warrantsForTracking { warrantNumber }', 'protectiveOrdersForTracking { orderNumber }']) {
+      const { status, body } = await stack.query(`query($sid: ID!) { offender(sid: $sid) { ${field} } }`, { sid });
+      assert.equal(status, 400, field);
+      assert.match(body.errors[0].message, new RegExp(`Cannot query field "${field.split(' ')[0]}"`));
+    }
   });
 
   it('a feed cursor that is not one is refused with the expected form', async () => {

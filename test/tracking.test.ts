@@ -142,6 +142,24 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       });
     });
 
+    it('reads every case, warrant and order whatever the client filtered courtCases, warrants and protectiveOrders by in the same request', async () => {
+      // The planner merges tracking's @requires into the client's own selection of a field
+      // and keeps the client's arguments (apollographql/federation#2276); tracking reads
+      // judicial's argument-free fields instead, so a filter beside it narrows nothing.
+      const visible = (s: OffenderStory) => s.cases.filter((c) => !c.erased);
+      const story = stories.find((s) => visible(s).some((c) => c.status === 'OPEN') && visible(s).some((c) => c.status !== 'OPEN') && s.warrants.some((w) => w.status === 'active' && !erasedDockets(s).has(w.docketNumber)))!;
+      assert.ok(story, 'a seeded person with an open case, another case and an active warrant');
+      const filters = 'courtCases(status: DISPOSED, first: 1) { totalCount edges { node { docketNumber status } } } warrants(status: VACATED) { warrantNumber } protectiveOrders(activeOn: "1990-01-01") { orderNumber }';
+      const plain = (await data(`query($sid: ID!) { offender(sid: $sid) { ${STATUS} ${TIMELINE} } }`, { sid: story.person.sid })).offender;
+      const beside = (await data(`query($sid: ID!) { offender(sid: $sid) { ${filters} ${STATUS} ${TIMELINE} } }`, { sid: story.person.sid })).offender;
+      assert.ok(beside.courtCases.edges.every((edge: any) => edge.node.status === 'DISPOSED'), 'the client gets the cases it asked for');
+      assert.ok(beside.courtCases.edges.length < visible(story).length);
+      assert.deepEqual(beside.trackingStatus, plain.trackingStatus);
+      assert.deepEqual(beside.timeline, plain.timeline);
+      assert.deepEqual(plain.trackingStatus.cases.map((c: any) => c.docketNumber).sort(), visible(story).map((c) => c.docketNumber).sort(), 'tracking read every case the court discloses');
+      assert.ok(plain.trackingStatus.overlays.some((o: any) => o.kind === 'ACTIVE_WARRANT'), 'and the active warrant');
+    });
+
     it('runs a constant number of SQL statements per agency for 25 offenders, for fewer, and for other people', async () => {
       // Search order: last name, first name, SID (as MNI sorts); a name ending in * is a prefix.
       const key = (p: OffenderStory) => `${p.person.name.last}\u0000${p.person.name.first}\u0000${p.person.sid}`;

@@ -70,22 +70,13 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
   Offender: {
     __resolveReference: (ref: { sid: string }) => ({ sid: ref.sid }),
     erasedDockets: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.erasedDocketsBySid.load(offender.sid),
-    courtCases: async (offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) => {
-      const first = parseFirst(args.first);
-      const cases = await ctx.loaders.casesBySid.load(offender.sid);
-      const matching = args.status ? cases.filter((c) => c.status === args.status) : cases;
-      return { ...pageOf('courtCases', matching, first, args.after, (c) => [c.arraignmentDate, c.docketNumber], ['desc', 'desc']), totalCount: matching.length };
-    },
-    warrants: async (offender: { sid: string }, args: { status?: string | null }, ctx: JudicialContext) => {
-      const warrants = await ctx.loaders.warrantsBySid.load(offender.sid);
-      return args.status ? warrants.filter((w) => w.status === args.status) : warrants;
-    },
-    protectiveOrders: async (offender: { sid: string }, args: { activeOn?: string | null }, ctx: JudicialContext): Promise<DatedOrder[]> => {
-      const date = args.activeOn == null ? todayInConnecticut() : parseDate(args.activeOn, 'activeOn');
-      const orders = await ctx.loaders.ordersBySid.load(offender.sid);
-      const chosen = args.activeOn == null ? orders : orders.filter((o) => inEffectOn(o, date));
-      return chosen.map((o) => ({ ...o, statusDate: date }));
-    },
+    courtCases: (offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) => courtCasesOf(offender, args, ctx),
+    warrants: (offender: { sid: string }, args: { status?: string | null }, ctx: JudicialContext) => warrantsOf(offender, args, ctx),
+    protectiveOrders: (offender: { sid: string }, args: { activeOn?: string | null }, ctx: JudicialContext) => protectiveOrdersOf(offender, args, ctx),
+    // What tracking reads (@requires), never narrowed by the client's arguments (schema.graphql).
+    casesForTracking: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => courtCasesOf(offender, { first: 100 }, ctx),
+    warrantsForTracking: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => warrantsOf(offender, {}, ctx),
+    protectiveOrdersForTracking: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => protectiveOrdersOf(offender, {}, ctx),
     infractions: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.infractionsBySid.load(offender.sid),
     probation: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.probationBySid.load(offender.sid),
   },
@@ -127,4 +118,24 @@ function isDate(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+// Private: a person's cases, warrants and orders, as the API's fields and tracking's read them.
+async function courtCasesOf(offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) {
+  const first = parseFirst(args.first);
+  const cases = await ctx.loaders.casesBySid.load(offender.sid);
+  const matching = args.status ? cases.filter((c) => c.status === args.status) : cases;
+  return { ...pageOf('courtCases', matching, first, args.after, (c) => [c.arraignmentDate, c.docketNumber], ['desc', 'desc']), totalCount: matching.length };
+}
+
+async function warrantsOf(offender: { sid: string }, args: { status?: string | null }, ctx: JudicialContext) {
+  const warrants = await ctx.loaders.warrantsBySid.load(offender.sid);
+  return args.status ? warrants.filter((w) => w.status === args.status) : warrants;
+}
+
+async function protectiveOrdersOf(offender: { sid: string }, args: { activeOn?: string | null }, ctx: JudicialContext): Promise<DatedOrder[]> {
+  const date = args.activeOn == null ? todayInConnecticut() : parseDate(args.activeOn, 'activeOn');
+  const orders = await ctx.loaders.ordersBySid.load(offender.sid);
+  const chosen = args.activeOn == null ? orders : orders.filter((o) => inEffectOn(o, date));
+  return chosen.map((o) => ({ ...o, statusDate: date }));
 }

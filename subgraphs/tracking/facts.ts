@@ -131,9 +131,9 @@ export interface OffenderRepresentation {
   recordLastUpdated?: string | null;
   arrests?: ArrestFact[] | null;
   sexOffenderRegistration?: RegistrationFact | null;
-  courtCases?: { totalCount: number; edges: Array<{ node: CaseFact }> } | null;
-  warrants?: WarrantFact[] | null;
-  protectiveOrders?: OrderFact[] | null;
+  casesForTracking?: { totalCount: number; edges: Array<{ node: CaseFact }> } | null;
+  warrantsForTracking?: WarrantFact[] | null;
+  protectiveOrdersForTracking?: OrderFact[] | null;
   probation?: ProbationFact[] | null;
   custody?: CustodyFact[] | null;
   parole?: ParoleFact[] | null;
@@ -179,16 +179,16 @@ export function readFacts(rep: OffenderRepresentation): Facts {
   // known. A stamp without arrests means only CCH was withheld (the user's role lacks it).
   const dpsAnswered = rep.recordLastUpdated != null || Array.isArray(rep.arrests);
   const arrests = dpsAnswered ? list(rep.arrests, 'CCH') : list(rep.arrests, 'MNI', 'CCH', 'SOR');
-  const cases = list(rep.courtCases?.edges.map((edge) => edge.node), 'CCMS');
+  const cases = list(rep.casesForTracking?.edges.map((edge) => edge.node), 'CCMS');
   return {
     sid: rep.sid,
     mniLastUpdated: rep.recordLastUpdated ?? null,
     arrests,
     registration: dpsAnswered ? rep.sexOffenderRegistration ?? null : null,
     cases,
-    casesTruncated: rep.courtCases ? rep.courtCases.totalCount > cases.length : false,
-    warrants: list(rep.warrants, 'PRAWN'),
-    orders: list(rep.protectiveOrders, 'POR'),
+    casesTruncated: rep.casesForTracking ? rep.casesForTracking.totalCount > cases.length : false,
+    warrants: list(rep.warrantsForTracking, 'PRAWN'),
+    orders: list(rep.protectiveOrdersForTracking, 'POR'),
     probation: list(rep.probation, 'PCMS'),
     custody: list(rep.custody, 'OMIS'),
     parole: list(rep.parole, 'PAROLE'),

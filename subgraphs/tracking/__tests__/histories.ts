@@ -86,8 +86,8 @@ export function representation(facts: Facts): Record<string, unknown> {
   return {
     __typename: 'Offender', sid: facts.sid, recordLastUpdated: facts.mniLastUpdated, arrests: facts.arrests,
     sexOffenderRegistration: facts.registration,
-    courtCases: { totalCount: facts.cases.length + (facts.casesTruncated ? 1 : 0), edges: facts.cases.map((node) => ({ node })) },
-    warrants: facts.warrants, protectiveOrders: facts.orders, probation: facts.probation, custody: facts.custody, parole: facts.parole,
+    casesForTracking: { totalCount: facts.cases.length + (facts.casesTruncated ? 1 : 0), edges: facts.cases.map((node) => ({ node })) },
+    warrantsForTracking: facts.warrants, protectiveOrdersForTracking: facts.orders, probation: facts.probation, custody: facts.custody, parole: facts.parole,
   };
 }
 

@@ -222,7 +222,7 @@ describe('tracking stage rules', () => {
     it('names the systems of an agency that did not answer and rests on the others', () => {
       const facts = readFacts({
         sid: '000100001', recordLastUpdated: STAMP, arrests: [], sexOffenderRegistration: null,
-        courtCases: null, warrants: null, protectiveOrders: null, probation: null,
+        casesForTracking: null, warrantsForTracking: null, protectiveOrdersForTracking: null, probation: null,
         custody: [custody('SENTENCED')], parole: [],
       });
       const status = trackingStatus(facts);
@@ -234,7 +234,7 @@ describe('tracking stage rules', () => {
     it('tells CCH withheld from a role apart from DPS not answering', () => {
       const withheld = readFacts({
         sid: '000100001', recordLastUpdated: STAMP, arrests: null, sexOffenderRegistration: null,
-        courtCases: { totalCount: 0, edges: [] }, warrants: [], protectiveOrders: [], probation: [], custody: [], parole: [],
+        casesForTracking: { totalCount: 0, edges: [] }, warrantsForTracking: [], protectiveOrdersForTracking: [], probation: [], custody: [], parole: [],
       });
       assert.deepEqual(withheld.unavailable, ['CCH']);
     });
