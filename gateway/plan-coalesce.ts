@@ -16,6 +16,14 @@
 // It only moves when the later stage calls the same subgraph with an entity fetch it can
 // merge with; the earlier round loses a call, and the later one carries one more entity
 // selection.
+//
+// What it costs (Hive Gateway's Rust planner makes the same trade): the moved fetch shares
+// the later call's fate and budget. If that merged call to the agency times out or fails,
+// the moved fetch fails with it (an answer that one fetch nulled is still split fetch by
+// fetch, subgraph-batch.ts), where alone it might have come back; it starts after the
+// longer branch, so it gets what is left of the request's budget (GATEWAY_REQUEST_TIMEOUT_MS
+// longer than SUBGRAPH_TIMEOUT_MS, as by default, leaves the last round time); and a moved
+// fetch that is slow is now on the critical path. Its agency is named in the error either way.
 import type { FetchNode, FlattenNode, ParallelNode, PlanNode, QueryPlan, SequenceNode } from '@apollo/query-planner';
 import { canMerge } from './subgraph-batch.ts';
 

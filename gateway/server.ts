@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -91,8 +91,9 @@ export function createGateway(config: GatewayConfig, key: SigningKey, supergraph
   const bulkheadFor = bulkheads(config.overload.bulkhead);
   return new ApolloGateway({
     supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
-    // Query plans in a sized LRU whose hit rate /metrics shows (gateway/plan-cache.ts).
-    queryPlannerConfig: metrics ? { cache: createPlanCache(metrics.registry, planCacheMiB()) } : undefined,
+    // Query plans in a sized LRU whose hit rate /metrics shows, each coalesced as it comes in
+    // (gateway/plan-cache.ts, plan-coalesce.ts); without metrics, counted in a registry of its own.
+    queryPlannerConfig: { cache: createPlanCache(metrics?.registry ?? new Registry(), planCacheMiB()) },
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;

@@ -18,6 +18,8 @@ function run(node: PlanNode, at = 0, into: Timed[] = []): { end: number; fetches
     case 'Flatten': return run(node.node, at, into);
     case 'Sequence': { let t = at; for (const child of node.nodes) t = run(child, t, into).end; return { end: t, fetches: into }; }
     case 'Parallel': { let end = at; for (const child of node.nodes) end = Math.max(end, run(child, at, into).end); return { end, fetches: into }; }
+    // Either branch may run: both are timed from the same start, as if side by side.
+    case 'Condition': { let end = at; for (const child of [node.ifClause, node.elseClause]) if (child) end = Math.max(end, run(child, at, into).end); return { end, fetches: into }; }
     default: throw new Error(`no simulation for ${node.kind}`);
   }
 }
@@ -39,6 +41,7 @@ function precedence(root: PlanNode): Array<[FetchNode, FetchNode]> {
     if (node.kind === 'Fetch') placed.push({ fetch: node, trail });
     else if (node.kind === 'Flatten') walk(node.node, trail);
     else if (node.kind === 'Sequence' || node.kind === 'Parallel') node.nodes.forEach((child, index) => walk(child, [...trail, { kind: node.kind, index }]));
+    else if (node.kind === 'Condition') [node.ifClause, node.elseClause].forEach((child, index) => child && walk(child, [...trail, { kind: node.kind, index }]));
     else throw new Error(`no walk for ${node.kind}`);
   };
   walk(root, []);
@@ -62,6 +65,7 @@ const QUERIES: Record<string, string> = {
   search: SEARCH_QUERY,
   tracking: TRACKING_QUERY,
   'inmate with offender and tracking': 'query($v: ID!) { inmate(inmateNumber: $v) { offender { sid parole { status } custody { status } trackingStatus { stage } } } }',
+  'profile parts under @include': 'query($v: ID!, $more: Boolean!) { offender(sid: $v) { sid parole { status } arrests @include(if: $more) { date } custody { status } courtCases(first: 2) { edges { node { correctionalSentence { estimatedReleaseDate } } } } } }',
   'warrant with profile parts': 'query($v: ID!) { warrant(warrantNumber: $v) { offender { sid arrests { date } parole { status } sentences { inmateNumber } courtCases(first: 2) { edges { node { correctionalSentence { estimatedReleaseDate } } } } } } }',
 };
 
@@ -79,11 +83,22 @@ describe('query plans coalesced (plan-coalesce.ts)', () => {
     it(`keeps every fetch, everything it waited for, and the plan's length: ${name}`, () => {
       const original = rootOf(planOf(query));
       const rewritten = coalesce(rootOf(planOf(query)));
-      const key = (fetch: FetchNode) => `${fetch.serviceName} ${fetch.operation}`;
-      const keys = (node: PlanNode) => run(node).fetches.map((timed) => key(timed.fetch)).sort();
-      assert.deepEqual(keys(rewritten), keys(original), 'the same fetches, each once');
+      // Each tree names its fetches by subgraph, Flatten path and operation, read from itself.
+      const namer = (root: PlanNode) => {
+        const paths = new Map<FetchNode, string>();
+        const note = (node: PlanNode, path = '') => {
+          if (node.kind === 'Fetch') paths.set(node, path);
+          else if (node.kind === 'Flatten') note(node.node, node.path.join('.'));
+          else if (node.kind === 'Sequence' || node.kind === 'Parallel') node.nodes.forEach((child) => note(child));
+          else if (node.kind === 'Condition') [node.ifClause, node.elseClause].forEach((child) => child && note(child));
+        };
+        note(root);
+        return (fetch: FetchNode) => `${fetch.serviceName} at ${paths.get(fetch)}: ${fetch.operation}`;
+      };
+      const names = (root: PlanNode) => { const name = namer(root); return run(root).fetches.map((timed) => name(timed.fetch)).sort(); };
+      assert.deepEqual(names(rewritten), names(original), 'the same fetches at the same paths, each once');
       assert.equal(run(rewritten).end, run(original).end, 'no more rounds than the planner made');
-      const waitedFor = (node: PlanNode) => new Set([...precedence(node)].map(([a, b]) => `${key(a)} -> ${key(b)}`));
+      const waitedFor = (root: PlanNode) => { const name = namer(root); return new Set(precedence(root).map(([a, b]) => `${name(a)} -> ${name(b)}`)); };
       const kept = waitedFor(rewritten);
       for (const pair of waitedFor(original)) assert.ok(kept.has(pair), `still in order: ${pair}`);
     });
