@@ -77,6 +77,12 @@ export const unknownOperationStatus: ApolloServerPlugin<any> = {
  * One agency that did not answer is one error, not one per fetch: a plan that calls the
  * same subgraph twice (e.g. DOC's custody after judicial, and its parole beside it) would
  * otherwise repeat the same message at the same path.
+ *
+ * And a refusal is told at a field the client asked for, never at one only the plan asked
+ * for: an agency refuses a field tracking requires (e.g. judicial's warrantsForTracking to a
+ * role without PRAWN) with FORBIDDEN at that field's path, which is not in the answer (the
+ * client did not select it; it may not even be in the API). Tracking says what was withheld
+ * in unavailableSources; the client's own fields carry their own refusals.
  */
 export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
   async requestDidStart() {
@@ -84,14 +90,29 @@ export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
         const seen = new Set<string>();
+        const data = response.body.singleResult.data;
         const errors = response.body.singleResult.errors.filter((error) => {
+          if (error.extensions?.code === 'FORBIDDEN' && notInAnswer(data, error.path)) return false;
           const key = JSON.stringify([error.message, error.extensions?.code, error.extensions?.source, error.path]);
           if (seen.has(key)) return false;
           seen.add(key);
           return true;
         });
-        response.body.singleResult.errors = errors;
+        // No errors left: no "errors" entry at all (GraphQL: present only when there are some).
+        response.body.singleResult.errors = errors.length ? errors : undefined;
       },
     };
   },
 };
+
+// Private: the error's path ends at a key its parent object in the answer does not have
+// (a parent that is null or not there says nothing either way: the error is kept).
+function notInAnswer(data: unknown, path: ReadonlyArray<string | number> | undefined): boolean {
+  if (!path?.length) return false;
+  let parent: unknown = data;
+  for (const key of path.slice(0, -1)) {
+    if (parent === null || typeof parent !== 'object') return false;
+    parent = (parent as Record<string | number, unknown>)[key];
+  }
+  return parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(String(path[path.length - 1]) in parent);
+}

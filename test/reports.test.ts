@@ -92,12 +92,13 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       assert.equal(stages.reduce((sum, r) => sum + Number(r.count), 0), stories.length, 'every person counted once');
       assert.ok(stages.every((r) => r.stage !== 'UNAVAILABLE'));
       assert.match(notes.join(' '), new RegExp(`tracking stages are as of today \\(${today()}\\)`));
-      // 400 people, 120 per page: 4 pages, one request each. Judicial and tracking are asked
-      // once per page; correction twice (parole beside judicial, custody after judicial has
-      // answered the erased dockets the disclosure guard needs, issue 9); judicial and
-      // correction once more for the aggregate query.
+      // 400 people, 120 per page: 4 pages, one request each. Judicial, correction and tracking
+      // are asked once per page (the plan asks correction for parole beside judicial and for
+      // custody after judicial has answered the erased dockets the disclosure guard needs,
+      // issue 9; parole waits for the second, gateway/plan-coalesce.ts, and both go in one
+      // call); judicial and correction once more for the aggregate query.
       assert.equal(requests, 1 + 4);
-      const perPage: Record<string, number> = { judicial: 1, correction: 2, tracking: 1 };
+      const perPage: Record<string, number> = { judicial: 1, correction: 1, tracking: 1 };
       for (const [agency, calls] of Object.entries(perPage)) {
         assert.equal(after[agency] - (before[agency] ?? 0), 4 * calls + (agency === 'tracking' ? 0 : 1), `${agency}: ${after[agency] - (before[agency] ?? 0)} requests`);
       }
@@ -164,11 +165,12 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       assert.ok(section(rows, 'erasable').every((row) => row.erasable_on! <= on && row.latest_conviction_date! >= row.conviction_date!));
       assert.deepEqual(sortedMap(toMap(section(rows, 'summary'), (r) => String(r.outcome), 'convictions')), sortedMap(expected.outcomes));
       assert.deepEqual(notes, [`records are read as they stand today (${today()}); --on ${on} moves only the waiting periods and the sentences running on that day`]);
-      // 4 pages; judicial once per page; correction twice (parole beside judicial, custody
-      // after judicial has answered the erased dockets); public-safety only for the roll
-      // itself (the registry is read in the same call).
+      // 4 pages; judicial once per page; correction once (parole, planned beside judicial,
+      // waits for custody, which needs judicial's erased dockets, and goes in the same call:
+      // gateway/plan-coalesce.ts); public-safety only for the roll itself (the registry is
+      // read in the same call).
       assert.equal(requests, 4);
-      const perPage: Record<string, number> = { 'public-safety': 1, judicial: 1, correction: 2 };
+      const perPage: Record<string, number> = { 'public-safety': 1, judicial: 1, correction: 1 };
       for (const [agency, calls] of Object.entries(perPage)) assert.equal(after[agency] - (before[agency] ?? 0), 4 * calls, `${agency} asked ${after[agency] - (before[agency] ?? 0)} times in 4 pages`);
       // Purpose R (research/statistics, the CLI's default) gets conviction information only
       // (C.G.S. 54-142k): the same convictions, so the same list.
