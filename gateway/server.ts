@@ -19,6 +19,7 @@ import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
 import { collapseRepeatedErrors, formatGatewayError, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
+import { fieldNamesByType, noAliasOfAnotherField } from './alias-guard.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
 import { mountGraphiql } from './graphiql/page.ts';
@@ -127,6 +128,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const metrics = createMetrics();
   supergraphMetrics(metrics.registry, supergraph);
   const permissions = swappablePermissions(supergraph);
+  // Field names of the served supergraph, for the alias guard (gateway/alias-guard.ts).
+  let fieldNames = fieldNamesByType(supergraph.current().sdl);
+  supergraph.onSwap({ prepare: (sdl) => fieldNamesByType(sdl), commit: (prepared) => { fieldNames = prepared as typeof fieldNames; } });
   let draining = false;
   const server = new ApolloServer<GatewayContext>({
     // Whoever runs the gateway owns the signals (gateway/index.ts, gateway/cluster.ts,
@@ -142,7 +146,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     introspection: openUi,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: [...limits.validationRules, reservedAuditKeys],
+    validationRules: [...limits.validationRules, reservedAuditKeys, noAliasOfAnotherField(() => fieldNames)],
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer.

@@ -469,6 +469,32 @@ describe('security suite', function () {
       assert.deepEqual(correction.data._entities.map((entity: any) => entity?.correctionalSentence ?? null).filter((value: unknown) => value !== null), [], 'correction disclosed a sentence of an erased case');
       assert.deepEqual(found, []);
     });
+
+    it('refuses an alias that takes the name of another field of the type: the planner would join it with what an agency requires under that name', async () => {
+      const story = stories.find((s) => s.cases.some((c) => c.erased) && s.custodies.length > 0)!;
+      assert.ok(story, 'the sample has a person with an erased case and a custody record');
+      const erasedDocket = story.cases.find((c) => c.erased)!.docketNumber;
+      const refused: Record<string, string> = {
+        // The disclosure guard's erased-docket list under a client alias (C.G.S. 54-142a).
+        'erasedDockets: scarsMarksTattoos custody { status }': 'erasedDockets',
+        // Tracking's requirements, fed with other records.
+        'custody: parole { status } trackingStatus { stage }': 'custody',
+        'casesForTracking: courtCases(status: DISPOSED) { totalCount } trackingStatus { stage }': 'casesForTracking',
+        '__typename: sid name { last }': '__typename',
+      };
+      for (const [selection, alias] of Object.entries(refused)) {
+        const { status, body } = await stack.query(`query Alias($sid: ID!) { offender(sid: $sid) { ${selection} } }`, { sid: story.person.sid });
+        assert.equal(status, 400, selection);
+        assert.equal(body.data, undefined, selection);
+        assert.match(body.errors[0].message, new RegExp(`^The alias "${alias}" on Offender\\.\\w+ is the name of another field of Offender; expected an alias that is not a field name`), selection);
+        assert.ok(!JSON.stringify(body).includes(erasedDocket), selection);
+      }
+      // Aliases that name no field stay open: two views of one list side by side.
+      const allowed = await stack.query('query Two($sid: ID!) { offender(sid: $sid) { open: courtCases(status: OPEN) { totalCount } all: courtCases { totalCount } custody { status } } }', { sid: story.person.sid });
+      assert.equal(allowed.status, 200);
+      assert.equal(allowed.body.errors, undefined, JSON.stringify(allowed.body.errors));
+      assert.equal(typeof allowed.body.data.offender.all.totalCount, 'number');
+    });
   });
   describe('field permissions by role (AC-3, AC-6)', () => {
     const ACCESS = `query Access($sid: ID!) { offender(sid: $sid) { sid name { last } arrests { trackingNumber }
