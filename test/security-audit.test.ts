@@ -364,7 +364,6 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
       // A plain `sid` or `node` saves the hidden selection (subjects.ts); one the answer may leave out, or that holds another field, does not.
       'node left out by @include': 'query Left($l: String, $no: Boolean!) { searchOffenders(lastName: $l, first: 10) { edges { cursor node @include(if: $no) { sid } } } }',
       'sid skipped': 'query Skipped($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid @skip(if: true) dateOfBirth } } } }',
-      'sid as an alias of another field': 'query Aliased($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid: dateOfBirth } } } }',
       'node in a fragment': 'query Fragment($l: String) { searchOffenders(lastName: $l, first: 10) { edges { ... on OffenderEdge { node { name { last } } } } } }',
       'plain sid and node': 'query Plain($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid name { last } } } } }',
     };
@@ -376,6 +375,14 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
       got[name] = (await byClientId(`edges-${name.replace(/\W+/g, '-')}`))?.sids;
     }
     assert.deepEqual(got, Object.fromEntries(Object.keys(tries).map((name) => [name, expected])));
+    // `sid` as the alias of another field cannot stand in for the SID: it is refused before
+    // planning (gateway/alias-guard.ts), and the refusal is recorded.
+    const aliased = await stack.query('query Aliased($l: String) { searchOffenders(lastName: $l, first: 10) { edges { node { sid: dateOfBirth } } } }', { l: last }, { 'x-request-id': 'edges-sid-alias' });
+    assert.equal(aliased.status, 400);
+    assert.match(aliased.body.errors[0].message, /^The alias "sid" on Offender\.dateOfBirth is the name of another field of Offender/);
+    const record = await byClientId('edges-sid-alias');
+    assert.ok(record && record.outcome !== 'ok', JSON.stringify(record));
+    assert.deepEqual(record.sids ?? [], []);
   });
 
   it('leaves out the hidden owner only under Offender fields whose every record is that Offender\'s own (checked here over every seeded person)', async () => {
