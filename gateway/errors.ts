@@ -78,11 +78,11 @@ export const unknownOperationStatus: ApolloServerPlugin<any> = {
  * same subgraph twice (e.g. DOC's custody after judicial, and its parole beside it) would
  * otherwise repeat the same message at the same path.
  *
- * And a refusal is told at a field the client asked for, never at one only the plan asked
- * for: an agency refuses a field tracking requires (e.g. judicial's warrantsForTracking to a
- * role without PRAWN) with FORBIDDEN at that field's path, which is not in the answer (the
- * client did not select it; it may not even be in the API). Tracking says what was withheld
- * in unavailableSources; the client's own fields carry their own refusals.
+ * And an agency's refusal of a field that tracking requires under a name of its own
+ * (judicial's `casesForTracking`, `warrantsForTracking`, `protectiveOrdersForTracking`:
+ * not in the API) is told at the API field those records come through, as it was before
+ * tracking had fields of its own: `FORBIDDEN` at `offender.warrants` for a role without
+ * PRAWN whose tracking status or timeline was worked out without them.
  */
 export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
   async requestDidStart() {
@@ -90,29 +90,24 @@ export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
         const seen = new Set<string>();
-        const data = response.body.singleResult.data;
-        const errors = response.body.singleResult.errors.filter((error) => {
-          if (error.extensions?.code === 'FORBIDDEN' && notInAnswer(data, error.path)) return false;
+        const errors = response.body.singleResult.errors.map(toldAtApiField).filter((error) => {
           const key = JSON.stringify([error.message, error.extensions?.code, error.extensions?.source, error.path]);
           if (seen.has(key)) return false;
           seen.add(key);
           return true;
         });
-        // No errors left: no "errors" entry at all (GraphQL: present only when there are some).
-        response.body.singleResult.errors = errors.length ? errors : undefined;
+        response.body.singleResult.errors = errors;
       },
     };
   },
 };
 
-// Private: the error's path ends at a key its parent object in the answer does not have
-// (a parent that is null or not there says nothing either way: the error is kept).
-function notInAnswer(data: unknown, path: ReadonlyArray<string | number> | undefined): boolean {
-  if (!path?.length) return false;
-  let parent: unknown = data;
-  for (const key of path.slice(0, -1)) {
-    if (parent === null || typeof parent !== 'object') return false;
-    parent = (parent as Record<string | number, unknown>)[key];
-  }
-  return parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !(String(path[path.length - 1]) in parent);
+// Private: tracking's own names for judicial's records, and the API fields they stand for.
+const TRACKING_STANDS_FOR: Record<string, string> = { casesForTracking: 'courtCases', warrantsForTracking: 'warrants', protectiveOrdersForTracking: 'protectiveOrders' };
+
+function toldAtApiField<E extends { message: string; path?: ReadonlyArray<string | number> }>(error: E): E {
+  const last = error.path?.[error.path.length - 1];
+  const field = typeof last === 'string' ? TRACKING_STANDS_FOR[last] : undefined;
+  if (!field || !error.path) return error;
+  return { ...error, path: [...error.path.slice(0, -1), field], message: error.message.replace(`Offender.${last}`, `Offender.${field}`) };
 }

@@ -165,7 +165,9 @@ export function fieldPermissionPlugin(index: PermissionIndex): ApolloServerPlugi
           if (!denials.length || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errors = markDenied(result.data, denials, contextValue.identity);
-          result.errors = [...(result.errors ?? []), ...errors];
+          // No "errors" entry when there is none to tell (GraphQL: present only with some):
+          // a denial under a parent that came back null has no path left to mark.
+          if (errors.length) result.errors = [...(result.errors ?? []), ...errors];
         },
       };
     },
