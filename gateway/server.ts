@@ -149,8 +149,9 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     validationRules: [...limits.validationRules, reservedAuditKeys, noAliasOfAnotherField(() => fieldNames)],
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
-    // SID selections, and marks refused fields before the audit records the answer.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.plugin, unknownOperationStatus, collapseRepeatedErrors, ...limits.plugins, permissions, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
+    // SID selections, and marks refused fields before the audit records the answer and
+    // before /metrics counts its outcome.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), unknownOperationStatus, collapseRepeatedErrors, ...limits.plugins, permissions, metrics.plugin, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
   const tokenLookups = new Counter({ name: 'obts_gateway_token_cache_lookups_total', help: 'Bearer tokens looked up in the cache of verified tokens (GATEWAY_TOKEN_CACHE_SIZE), by outcome', labelNames: ['outcome'], registers: [metrics.registry] });

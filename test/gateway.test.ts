@@ -193,6 +193,11 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
         assert.match(text, new RegExp(`obts_subgraph_request_duration_seconds_count\\{subgraph="${subgraph}",outcome="ok"\\} [1-9]`), subgraph);
       }
       assert.doesNotMatch(text, new RegExp(full.person.sid));
+      // A field the permission cut refused makes the answer partial, on /metrics as in the audit.
+      const advocate = { authorization: `Bearer ${await stack.token({ user: 'metrics-advocate', roles: ['victim-services'] })}` };
+      const cut = await stack.query('query CutProbe($sid: ID!) { offender(sid: $sid) { sid warrants { warrantNumber } } }', { sid: full.person.sid }, advocate);
+      assert.deepEqual(cut.body.errors.map((e: any) => e.extensions.code), ['FORBIDDEN']);
+      assert.match(await (await fetch(stack.gateway.metricsUrl)).text(), /obts_graphql_requests_total\{operation="CutProbe",outcome="partial"\} 1/);
     });
 
     it('has each subgraph count its SQL statements on its own /metrics, without a token and without offender data', async () => {
