@@ -164,9 +164,15 @@ for (const engines of ['embedded', 'servers'] as Engines[]) {
       // victim-services reads MNI, CCMS, POR, OMIS and time calculations; no CCH, PRAWN, PCMS, SOR or parole.
       const story = stories.find((s) => s.warrants.length > 0)!;
       const headers = { authorization: `Bearer ${await stack.token({ user: 'victim-advocate', roles: ['victim-services'] })}` };
-      const { status, body } = await stack.query('query($sid: ID!) { offender(sid: $sid) { sid trackingStatus { stage unavailableSources } } }', { sid: story.person.sid }, headers);
+      const { status, body } = await stack.query('query($sid: ID!) { offender(sid: $sid) { sid trackingStatus { stage unavailableSources } timeline(first: 5) { totalCount unavailableSources } } }', { sid: story.person.sid }, headers);
       assert.equal(status, 200);
-      for (const system of ['CCH', 'PRAWN', 'PCMS']) assert.ok(body.data.offender.trackingStatus.unavailableSources.includes(system), `${system} named as not read`);
+      for (const system of ['CCH', 'PRAWN', 'PCMS']) {
+        assert.ok(body.data.offender.trackingStatus.unavailableSources.includes(system), `${system} named as not read in the status`);
+        assert.ok(body.data.offender.timeline.unavailableSources.includes(system), `${system} named as not read in the timeline`);
+      }
+      // A role that reads every source is told of none.
+      const whole = await data('query($sid: ID!) { offender(sid: $sid) { timeline(first: 5) { unavailableSources } } }', { sid: story.person.sid });
+      assert.deepEqual(whole.offender.timeline.unavailableSources, []);
       const told = body.errors.map((e: any) => [e.extensions.code, e.path.join('.')]);
       assert.ok(told.every(([code]: string[]) => code === 'FORBIDDEN'), JSON.stringify(body.errors));
       for (const path of ['offender.arrests', 'offender.warrants', 'offender.probation']) assert.ok(told.some(([, p]: string[]) => p === path), `${path} refused: ${JSON.stringify(told)}`);

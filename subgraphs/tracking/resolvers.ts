@@ -26,12 +26,13 @@ export const resolvers: GraphQLResolverMap<TrackingContext> = {
     trackingStatus: (offender: OffenderRepresentation) => trackingStatus(readFacts(offender)),
     timeline: (offender: OffenderRepresentation, args: TimelineArgs) => {
       const query = parseTimelineArgs(args);
-      const events = timelineOf(readFacts(offender)).filter((e) =>
+      const facts = readFacts(offender);
+      const events = timelineOf(facts).filter((e) =>
         (query.from === null || e.date >= query.from) && (query.to === null || e.date <= query.to) && (query.kinds === null || query.kinds.has(e.kind)));
       if (query.newestFirst) events.reverse();
       const start = query.after === null ? 0 : events.findIndex((e) => (query.newestFirst ? e.position < query.after! : e.position > query.after!));
       const rows = start < 0 ? [] : events.slice(start, start + query.first + 1);
-      return { ...toPage(TIMELINE_FIELD, rows, query.first, (e) => [e.position]), totalCount: events.length };
+      return { ...toPage(TIMELINE_FIELD, rows, query.first, (e) => [e.position]), totalCount: events.length, unavailableSources: facts.unavailable };
     },
   },
 };
