@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -87,20 +87,20 @@ export function readSupergraph(): string {
 }
 
 /** Builds the gateway (not yet listening); `key` signs its calls to the subgraphs. */
-export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource | string = readSupergraph(), metrics?: GatewayMetrics): ApolloGateway {
+export function createGateway(config: GatewayConfig, key: SigningKey, supergraph: SupergraphSource, metrics: GatewayMetrics): ApolloGateway {
   assertPlannerPatched();
   const bulkheadFor = bulkheads(config.overload.bulkhead);
   return new ApolloGateway({
-    supergraphSdl: typeof supergraph === 'string' ? supergraph : supergraph.manager,
+    supergraphSdl: supergraph.manager,
     // Query plans in a sized LRU whose hit rate /metrics shows, each coalesced as it comes in
-    // (gateway/plan-cache.ts, plan-coalesce.ts); without metrics, counted in a registry of its own.
-    queryPlannerConfig: { cache: createPlanCache(metrics?.registry ?? new Registry(), planCacheMiB()) },
+    // (gateway/plan-cache.ts, plan-coalesce.ts).
+    queryPlannerConfig: { cache: createPlanCache(metrics.registry, planCacheMiB()) },
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.warn(m), error: (m: unknown) => logger.error(m) },
     buildService: ({ name, url }) => {
       const configured = config.subgraphUrls[name] ?? url;
       if (!configured) throw new Error(`no URL for subgraph "${name}"; set it in the gateway settings`);
       // gateway/subgraph-source.ts: budget, bulkhead, signed token, undici's pooled client.
-      return new SubgraphSource<GatewayContext>({ subgraph: name, url: configured, key, timeoutMs: config.subgraphTimeoutMs, bulkhead: bulkheadFor(name), time: metrics && (() => metrics.subgraphCall(name)) });
+      return new SubgraphSource<GatewayContext>({ subgraph: name, url: configured, key, timeoutMs: config.subgraphTimeoutMs, bulkhead: bulkheadFor(name), time: () => metrics.subgraphCall(name) });
     },
   });
 }
@@ -127,10 +127,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const gatewayKey = await loadGatewayKey(config.gatewayKeyFile);
   const metrics = createMetrics();
   supergraphMetrics(metrics.registry, supergraph);
-  const permissions = swappablePermissions(supergraph);
-  // Field names of the served supergraph, for the alias guard (gateway/alias-guard.ts).
-  let fieldNames = fieldNamesByType(supergraph.current().sdl);
-  supergraph.onSwap({ prepare: (sdl) => fieldNamesByType(sdl), commit: (prepared) => { fieldNames = prepared as typeof fieldNames; } });
+  // What is derived from the served supergraph, rebuilt before each swap (a bad one refuses it).
+  const permissionCut = followSupergraph(supergraph, (sdl) => fieldPermissionPlugin(permissionIndex(sdl)));
+  const permissions: ApolloServerPlugin<GatewayContext> = { requestDidStart: (requestContext) => permissionCut().requestDidStart!(requestContext) };
+  const fieldNames = followSupergraph(supergraph, fieldNamesByType); // for the alias guard
   let draining = false;
   const server = new ApolloServer<GatewayContext>({
     // Whoever runs the gateway owns the signals (gateway/index.ts, gateway/cluster.ts,
@@ -146,7 +146,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     introspection: openUi,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: [...limits.validationRules, reservedAuditKeys, noAliasOfAnotherField(() => fieldNames)],
+    validationRules: [...limits.validationRules, reservedAuditKeys, noAliasOfAnotherField(fieldNames)],
     parseOptions: parseOptions(config.limits),
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer and
@@ -262,15 +262,12 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   };
 }
 
-// Private: the field-permission cut over the supergraph being served. Each new supergraph
-// gets its own permission index, built before the swap (a bad one refuses the swap).
-function swappablePermissions(supergraph: SupergraphSource): ApolloServerPlugin<GatewayContext> {
-  let plugin = fieldPermissionPlugin(permissionIndex(supergraph.current().sdl));
-  supergraph.onSwap({
-    prepare: (sdl) => fieldPermissionPlugin(permissionIndex(sdl)),
-    commit: (prepared) => { plugin = prepared as typeof plugin; },
-  });
-  return { requestDidStart: (requestContext) => plugin.requestDidStart!(requestContext) };
+// Private: `derive(sdl)` of the supergraph being served, made again from each new one before
+// the swap (throwing refuses the swap, so a bad supergraph never half-applies).
+function followSupergraph<T>(supergraph: SupergraphSource, derive: (sdl: string) => T): () => T {
+  let current = derive(supergraph.current().sdl);
+  supergraph.onSwap({ prepare: derive, commit: (prepared) => { current = prepared as T; } });
+  return () => current;
 }
 
 // Private: the gateway's own time for each GraphQL request, observed when the answer has

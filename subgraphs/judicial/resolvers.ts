@@ -70,9 +70,9 @@ export const resolvers: GraphQLResolverMap<JudicialContext> = {
   Offender: {
     __resolveReference: (ref: { sid: string }) => ({ sid: ref.sid }),
     erasedDockets: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => ctx.loaders.erasedDocketsBySid.load(offender.sid),
-    courtCases: (offender: { sid: string }, args: { status?: string | null; first?: number | null; after?: string | null }, ctx: JudicialContext) => courtCasesOf(offender, args, ctx),
-    warrants: (offender: { sid: string }, args: { status?: string | null }, ctx: JudicialContext) => warrantsOf(offender, args, ctx),
-    protectiveOrders: (offender: { sid: string }, args: { activeOn?: string | null }, ctx: JudicialContext) => protectiveOrdersOf(offender, args, ctx),
+    courtCases: courtCasesOf,
+    warrants: warrantsOf,
+    protectiveOrders: protectiveOrdersOf,
     // What tracking reads (@requires), never narrowed by the client's arguments (schema.graphql).
     casesForTracking: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => courtCasesOf(offender, { first: 100 }, ctx),
     warrantsForTracking: (offender: { sid: string }, _: unknown, ctx: JudicialContext) => warrantsOf(offender, {}, ctx),
