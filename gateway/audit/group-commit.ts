@@ -1,7 +1,7 @@
 // Group commit, shared by both stores (issue 12: one fsyncSync per request on the event
 // loop capped throughput at one over the time of one append). Records wait in memory; one
 // flush at a time takes the cross-process lock, chains everything waiting after the head,
-// writes it in one go and makes it durable with one fdatasync (or one COMMIT), then
+// writes it in one go and makes it durable (one O_DSYNC write, or one COMMIT), then
 // resolves every waiting append. Records that arrive while a flush is in flight ride the
 // next one, so under load one sync covers many records, and none is acknowledged before
 // it is durable (CJIS AU-9: the record exists before the answer does).

@@ -4,9 +4,12 @@
 // A writer that finds the lock held checks whether the owner still runs (process.kill(pid,
 // 0), and on Linux the start time in /proc/<pid>/stat, so a reused pid is not mistaken for
 // the owner) and breaks it at once when it does not. Uncontended, taking and releasing it
-// costs one link and one unlink. Local file systems only (not NFS).
+// costs one link, one stat and one unlink, made synchronously: they touch only the
+// directory (no data to wait for on a local file system), and a trip through libuv's thread
+// pool cost more than the call (issue 12: the lock was 3 % of the gateway's CPU, `rm` alone
+// 2 %). Local file systems only (not NFS).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -56,11 +59,15 @@ export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
       const deadline = Date.now() + waitMs;
       for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
         try {
-          await link(owner, lockFile);
+          linkSync(owner, lockFile);
           return async () => {
             // Only our own link: after a (rare) break race another owner's lock stays.
-            const held = await stat(lockFile).catch(() => null);
-            if (held?.ino === ownerIno) await rm(lockFile, { force: true });
+            if (statSync(lockFile, { throwIfNoEntry: false })?.ino !== ownerIno) return;
+            try {
+              unlinkSync(lockFile);
+            } catch (error) {
+              if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+            }
           };
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
