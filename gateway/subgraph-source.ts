@@ -81,7 +81,12 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
     // The per-subgraph timeout or what is left of the request's budget, whichever is shorter.
     const left = context.deadline ? context.deadline.remaining() : Infinity;
     if (context.deadline && left <= 0) throw deadlineExceeded(subgraph, context.deadline);
-    const signal = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(left, timeoutMs))));
+    // A timer cleared when the call ends: AbortSignal.timeout's cannot be, so every call's
+    // fired later and built a TimeoutError for a call long answered (issue 12: 0.8 % of
+    // the gateway's busy time in those timers).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('The subgraph call timed out', 'TimeoutError')), Math.max(1, Math.ceil(Math.min(left, timeoutMs))));
+    const signal = timeout.signal;
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const done = time?.();
     const started = performance.now();
@@ -101,6 +106,7 @@ export class SubgraphSource<TContext extends CallContext = CallContext> implemen
       done?.('error');
       throw error; // process() says what it means (failure())
     } finally {
+      clearTimeout(timer);
       context.calls?.add(started, performance.now());
     }
   }
