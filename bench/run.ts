@@ -42,6 +42,7 @@ const parsed = (() => {
         only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
         compare: { type: 'boolean', help: 'also run Hive Gateway (JS and Rust planners; installed into bench/hive on first use)' },
         baseline: { type: 'string', value: 'REF', help: 'also run this gateway as it was at git commit REF (e.g. HEAD~1), over the same subgraphs: a change measured against what it replaces, in one run' },
+        scale: { type: 'string', value: 'PREFIX:N', help: 'servers and --reuse only: also run this gateway over the databases PREFIX_* holding N offenders (subgraph processes of their own), interleaved with the main one: latency at two population sizes in one run' },
         'overhead-requests': { type: 'string', value: 'N', help: 'requests per contender and workload for the overhead figure, one at a time (default 100; 0 skips it)' },
         workers: { type: 'string', value: 'N', help: 'GATEWAY_WORKERS for this gateway (default 1; auto = one per core)' },
         seed: { type: 'string', value: 'S', help: 'generator seed (default 1)' },
@@ -50,6 +51,7 @@ const parsed = (() => {
         'npm run bench -- --engines servers --compare',
         'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1',
         'npm run bench -- --engines servers --baseline HEAD~1 --only profile',
+        'npm run bench -- --engines servers --reuse perf --offenders 1000000 --scale p10k:10000 --connections 1',
       ],
     }));
   } catch (error) {
@@ -58,6 +60,7 @@ const parsed = (() => {
   }
 })();
 if (!parsed) process.exit(0);
+
 const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
   console.error(`bench: ${message}; see \`npm run bench -- --help\``);
@@ -84,6 +87,13 @@ const baselineCommit = values.baseline === undefined ? undefined : (() => {
   } catch (error) {
     return fail((error as Error).message);
   }
+})();
+const scale = values.scale === undefined ? undefined : (() => {
+  const match = /^([a-z][a-z0-9_]{0,40}):(\d+)$/.exec(String(values.scale));
+  if (!match || Number(match[2]) < 100) return fail(`--scale ${values.scale}: expected PREFIX:N, the prefix of databases seeded with npm run seed and the offenders they hold (at least 100), e.g. p10k:10000`);
+  if (values.reuse === undefined) return fail('--scale needs --engines servers and --reuse PREFIX for the main population');
+  if (values.compare || values.baseline !== undefined) return fail('--scale runs this gateway at two sizes; run --compare and --baseline on their own');
+  return { reuse: match[1], offenders: Number(match[2]) };
 })();
 const chosen = SCENARIOS.filter((s) => !values.only || s.name.includes(String(values.only)));
 if (!chosen.length) fail(`--only ${values.only}: no workload's name contains it (workloads: ${SCENARIOS.map((s) => s.name).join('; ')})`);
@@ -114,6 +124,16 @@ try {
     say(`starting the baseline gateway at ${baselineCommit.slice(0, 10)} (a git worktree sharing node_modules)…`);
     contenders.push(await startBaseline(system, baselineCommit, { port, metricsPort }));
   }
+  if (scale) {
+    say(`starting a second set of subgraphs and a gateway over ${scale.reuse}_* (${scale.offenders} offenders)…`);
+    const other = await startSystem({ engines, offenders: scale.offenders, seed, reuse: scale.reuse, gatewayEnv, say }).catch((error: Error) => fail(error.message));
+    const stories = generateStories({ offenders: 200, seed, start: Math.max(0, Math.floor(scale.offenders / 2) - 100) });
+    contenders.push({
+      name: `OBTS at ${scale.offenders} offenders`, url: other.gatewayUrl, headers: { authorization: `Bearer ${await other.token()}`, 'x-obts-purpose': 'C' },
+      pids: () => other.pids().gateway, subgraphPids: () => Object.values(other.pids().subgraphs).flat(), stop: () => other.stop(),
+      bodies: (scenario) => stories.map((story) => JSON.stringify(scenario.request(story))),
+    });
+  }
   if (values.compare) {
     ensureHiveInstalled(say);
     const [jsPort, rustPort] = await freePorts(2);
@@ -121,7 +141,7 @@ try {
     contenders.push(await startHive('rust', { port: rustPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
   }
 
-  console.log(`\n## ${offenders} offenders, ${engines} engines${values.reuse ? ` (reused ${values.reuse}_*)` : ''}; ${rounds} rounds of ${seconds} s per contender, workload and connection count; GATEWAY_WORKERS=${values.workers}`);
+  console.log(`\n## ${offenders} offenders, ${engines} engines${values.reuse ? ` (reused ${values.reuse}_*)` : ''}${scale ? `, beside ${scale.offenders} (${scale.reuse}_*)` : ''}; ${rounds} rounds of ${seconds} s per contender, workload and connection count; GATEWAY_WORKERS=${values.workers}`);
   console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at the start ${load()}; ${new Date().toISOString()}`);
   if (Object.keys(system.seedSeconds).length) {
     const total = Object.values(system.seedSeconds).reduce((a, b) => a + b, 0);
@@ -152,6 +172,20 @@ try {
     statements.set(scenario.name, AGENCY_SUBGRAPHS.map((entry) => after[entry.name] - before[entry.name]).join(' / '));
     const verdicts: string[] = [];
     for (const contender of contenders.slice(1)) {
+      if (contender.bodies) {
+        // Another population: its answers cannot be ours; they must be whole, and the page's size is told.
+        const own = contender.bodies(scenario).slice(0, 20);
+        const pages: number[] = [];
+        for (const body of own) {
+          const answer = await post(contender, body);
+          if (answer.errors || !answer.data) throw new Error(`workload ${scenario.name} failed on ${contender.name}: ${JSON.stringify(answer.errors).slice(0, 500)}`);
+          pages.push(peopleOnPage(answer.data));
+        }
+        const ours20: number[] = [];
+        for (const body of bodies.slice(0, 20)) ours20.push(peopleOnPage((await post(ours, body)).data));
+        verdicts.push(`${contender.name}: another population, not compared; people on the page, median of 20 requests: ${median(ours20)} here, ${median(pages)} there`);
+        continue;
+      }
       let differing = 0;
       const probes = bodies.slice(0, 5);
       for (const body of probes) {
@@ -166,17 +200,19 @@ try {
   // 2. Throughput and latency, contenders alternating round by round.
   const databases = () => pidsByName(DATABASE_PROCESS_NAMES);
   const subgraphPids = () => Object.values(system.pids().subgraphs).flat();
+  const p50s = new Map<string, Map<number, Map<string, number>>>(); // workload → connections → contender → median p50
   console.log('\n| workload | connections | contender | req/s | p50 ms | p99 ms | CPU ms per request: gateway / subgraphs / databases | ratio req/s to OBTS |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const scenario of chosen) {
     const requests = bodiesOf(scenario);
+    const requestsOf = (contender: Contender) => contender.bodies ? contender.bodies(scenario) : requests;
     for (const connections of connectionCounts) {
       const runs = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[][] }>(contenders.map((c) => [c.name, { rps: [], p50: [], p99: [], cpu: [] }]));
       for (let round = 0; round < rounds; round += 1) {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
         for (const contender of order) {
-          const cpu = cpuSnapshot({ gateway: contender.pids, subgraphs: subgraphPids, databases });
-          const result = await runLoad({ url: contender.url, connections, seconds, requests: requests.map((body) => ({ headers: contender.headers, body })) });
+          const cpu = cpuSnapshot({ gateway: contender.pids, subgraphs: contender.subgraphPids ?? subgraphPids, databases });
+          const result = await runLoad({ url: contender.url, connections, seconds, requests: requestsOf(contender).map((body) => ({ headers: contender.headers, body })) });
           const used = cpu.since();
           const bad = result.total - (result.statuses['200'] ?? 0);
           if (bad || result.errors || result.errorAnswers) throw new Error(`${contender.name}, ${scenario.name}, ${connections} connections: ${bad} answers not 200 (${JSON.stringify(result.statuses)}), ${result.errorAnswers} with GraphQL errors, ${result.errors} connection errors`);
@@ -191,13 +227,28 @@ try {
       for (const contender of contenders) {
         const run = runs.get(contender.name)!;
         const cpu = [0, 1, 2].map((i) => median(run.cpu.map((c) => c[i])).toFixed(1)).join(' / ');
+        if (!p50s.has(scenario.name)) p50s.set(scenario.name, new Map());
+        if (!p50s.get(scenario.name)!.has(connections)) p50s.get(scenario.name)!.set(connections, new Map());
+        p50s.get(scenario.name)!.get(connections)!.set(contender.name, median(run.p50));
         console.log(`| ${scenario.name} | ${connections} | ${contender.name} | ${Math.round(median(run.rps))} | ${median(run.p50)} | ${median(run.p99)} | ${cpu} | ${(median(run.rps) / ourRps).toFixed(2)} |`);
       }
     }
   }
 
+  if (scale) {
+    const there = contenders[1].name;
+    console.log(`\nLatency at ${offenders} offenders ÷ latency at ${scale.offenders} (p50, medians of the interleaved rounds above):\n`);
+    console.log('| workload | connections | p50 ms here | p50 ms there | ratio |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, byConnections] of p50s) for (const [connections, byContender] of byConnections) {
+      const [here, away] = [byContender.get('OBTS')!, byContender.get(there)!];
+      console.log(`| ${name} | ${connections} | ${here} | ${away} | ${(here / away).toFixed(2)} |`);
+    }
+  }
+
   // 3. Each contender's own time, one request at a time, interleaved request by request.
-  if (overheadRequests > 0) {
+  if (scale && overheadRequests > 0) say('--scale: the overhead measure is left out (it compares routers over the same subgraphs)');
+  if (overheadRequests > 0 && !scale) {
     const tap = await startTap(system.subgraphUrls);
     const tapped: Contender[] = [];
     try {
@@ -255,3 +306,10 @@ try {
   await stopAll();
 }
 process.exit(0);
+
+// Private: how many people an answer's page holds (searchOffenders' edges; 1 for a profile).
+function peopleOnPage(data: unknown): number {
+  const root = data as { searchOffenders?: { edges?: unknown[] }; offender?: unknown } | undefined;
+  if (root?.searchOffenders?.edges) return root.searchOffenders.edges.length;
+  return root?.offender ? 1 : 0;
+}

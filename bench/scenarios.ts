@@ -54,12 +54,20 @@ export const TRACKING_QUERY = `query Tracking($lastName: String!) {
 /** The most common surname (seed/surnames.ts): 1 % of people, ~10 000 at 1 000 000 offenders. */
 export const COMMON_NAME = 'SMITH';
 
-// Name searches run twice: with the sampled person's own last name (drawn by frequency, so a
-// typical name) and with the most common one, whose matches grow with the population.
+/** Surnames that fill a 25-person page already at 10 000 offenders (seed/surnames.ts), one drawn per request. */
+export const FULL_PAGE_NAMES = ['SMITH', 'JOHNSON', 'WILLIAMS', 'BROWN', 'JONES', 'GARCIA', 'MILLER', 'DAVIS', 'RODRIGUEZ', 'MARTINEZ', 'HERNANDEZ', 'LOPEZ', 'GONZALEZ', 'WILSON', 'ANDERSON', 'THOMAS', 'TAYLOR', 'MOORE', 'JACKSON', 'MARTIN'];
+const fullPageName = (story: OffenderStory) => FULL_PAGE_NAMES[Number(story.person.sid.replace(/\D/g, '')) % FULL_PAGE_NAMES.length];
+
+// Name searches run three ways: with the sampled person's own last name (drawn by frequency,
+// so a typical name: a median of 5 people share it at 10 000 offenders, and it fills the
+// page at 1 000 000), with one of the twenty most common names (a full page at every size:
+// the like-for-like request for comparing population sizes), and with the most common one.
 export const SCENARIOS: Scenario[] = [
   { name: 'full profile (3 agencies, 10 systems)', request: (story) => ({ query: PROFILE_QUERY, variables: { sid: story.person.sid } }) },
   { name: 'search 25 + cases, warrants, custody (typical name)', request: (story) => ({ query: SEARCH_QUERY, variables: { lastName: story.person.name.last } }) },
   { name: 'search 25 + cases, warrants, custody (SMITH)', request: () => ({ query: SEARCH_QUERY, variables: { lastName: COMMON_NAME } }) },
+  { name: 'search 25 + cases, warrants, custody (common name drawn per request)', request: (story) => ({ query: SEARCH_QUERY, variables: { lastName: fullPageName(story) } }) },
   { name: 'search 25 + tracking status, last 20 events (typical name)', request: (story) => ({ query: TRACKING_QUERY, variables: { lastName: story.person.name.last } }) },
+  { name: 'search 25 + tracking status, last 20 events (common name drawn per request)', request: (story) => ({ query: TRACKING_QUERY, variables: { lastName: fullPageName(story) } }) },
   { name: 'search 25 + tracking status, last 20 events (SMITH)', request: () => ({ query: TRACKING_QUERY, variables: { lastName: COMMON_NAME } }) },
 ];

@@ -19,6 +19,10 @@ export interface Contender {
   headers: Record<string, string>;
   pids(): number[];
   stop(): Promise<void>;
+  /** A contender over subgraph processes of its own (--scale): their pids, for the CPU split. */
+  subgraphPids?(): number[];
+  /** A contender over another population (--scale): its requests, drawn from that population. */
+  bodies?(scenario: import('../scenarios.ts').Scenario): string[];
 }
 
 /** Installs bench/hive's packages when they are not there yet (a minute at most, from the registry). */
