@@ -360,6 +360,26 @@ describe('security suite: access (issue 10)', function () {
       assert.deepEqual({ [accented]: folded.body.data.searchOffenders.totalCount }, { [accented]: plain.body.data.searchOffenders.totalCount });
       assert.ok(statements(stack) > before);
     });
+
+    it('counts matches up to a bound through the gateway, and refuses a bound outside 1 to 100000, saying so', async () => {
+      const COUNT = 'query Count($last: String!, $atMost: Int) { searchOffenders(lastName: $last, first: 1) { totalCount matchCount(atMost: $atMost) { count exact } } }';
+      const prefix = `${mixed.person.name.last.slice(0, 1)}*`;
+      const all = (await stack.query(COUNT, { last: prefix, atMost: 100_000 })).body.data.searchOffenders;
+      assert.ok(all.totalCount >= 2, `${prefix} matches at least two people`);
+      assert.deepEqual(all.matchCount, { count: all.totalCount, exact: true });
+      const cut = (await stack.query(COUNT, { last: prefix, atMost: all.totalCount - 1 })).body.data.searchOffenders.matchCount;
+      assert.deepEqual(cut, { count: all.totalCount - 1, exact: false });
+      const refused: Record<string, string> = {};
+      for (const atMost of [0, -5, 100_001]) {
+        const { body } = await stack.query(COUNT, { last: prefix, atMost });
+        refused[atMost] = `${body.errors?.[0]?.extensions?.code}: ${body.errors?.[0]?.message}`;
+      }
+      assert.deepEqual(refused, {
+        0: 'BAD_USER_INPUT: atMost is 0; expected a whole number from 1 to 100000',
+        '-5': 'BAD_USER_INPUT: atMost is -5; expected a whole number from 1 to 100000',
+        100001: 'BAD_USER_INPUT: atMost is 100001; expected a whole number from 1 to 100000',
+      });
+    });
   });
 
   describe('/metrics and static assets (CM-7, SI-11)', () => {

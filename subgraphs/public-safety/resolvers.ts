@@ -12,6 +12,10 @@ import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './se
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
 import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
 import { badInput } from '../shared/errors.ts';
+
+/** OffenderConnection.matchCount's bound: the default, and the most a caller may ask for. */
+const DEFAULT_MATCH_COUNT = 1000;
+const MAX_MATCH_COUNT = 100_000;
 import { feedResolver } from '../shared/outbox/resolvers.ts';
 import { erasedDockets } from './store/changes.ts';
 
@@ -59,6 +63,12 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
   OffenderConnection: {
     // Counted only when asked for: a second statement over the same criteria.
     totalCount: (connection: { criteria: OffenderCriteria }, _args, ctx) => ctx.store.countOffenders(connection.criteria),
+    // A second statement too, reading at most atMost + 1 index entries per name source.
+    matchCount: (connection: { criteria: OffenderCriteria }, args: { atMost?: number | null }, ctx) => {
+      const atMost = args.atMost ?? DEFAULT_MATCH_COUNT;
+      if (!Number.isInteger(atMost) || atMost < 1 || atMost > MAX_MATCH_COUNT) throw badInput(`atMost is ${atMost}; expected a whole number from 1 to ${MAX_MATCH_COUNT}`, 'atMost');
+      return ctx.store.countOffendersUpTo(connection.criteria, atMost);
+    },
   },
   Offender: {
     // A reference keeps erasedDockets, which arrests @requires (shared/disclosure.ts).

@@ -194,6 +194,49 @@ for (const [engine, location] of engines) {
       assert.ok(severalNames >= 3, 'people with several matching names');
     });
 
+    it('counts matches up to a bound: exact at or under it, "more than" above it, persons with several matching names once', async () => {
+      const criteria: OffenderCriteria[] = [
+        { lastName: { mode: 'prefix', value: 'S' } },
+        { lastName: { mode: 'phonetic', value: 'SMITH' } },
+        { lastName: { mode: 'prefix', value: 'J' }, sex: 'M' },
+        { sex: 'F' },
+      ];
+      let severalNames = 0;
+      for (const search of criteria) {
+        const exact = await store.countOffenders(search);
+        assert.ok(exact >= 3, `${JSON.stringify(search)} matches enough people to cut (${exact})`);
+        for (const atMost of [1, 2, exact - 1, exact, exact + 1, 100_000]) {
+          const counted = await store.countOffendersUpTo(search, atMost);
+          assert.deepEqual(counted, atMost >= exact ? { count: exact, exact: true } : { count: atMost, exact: false }, `${JSON.stringify(search)} up to ${atMost}`);
+        }
+        assert.equal((await countStatements(() => store.countOffendersUpTo(search, 2))).statements, 1);
+        if (search.lastName) severalNames += stories.filter((s) => namesOf(s).filter((n) => n.name.last.startsWith('S') || soundex(n.name.last) === 'S530').length > 1).length;
+      }
+      // Persons with several matching names are what a per-source DISTINCT must count once.
+      assert.ok(severalNames >= 3, 'people with several matching names');
+    });
+
+    it('counts a person whose several aliases come first in the index once when the bound cuts the aliases', async () => {
+      // Two people found only by an alias: the first has two aliases with the name, so the
+      // alias index gives its rows first; a bound of 1 must still see that two people match.
+      const [a, b] = stories.slice(0, 2);
+      const named = (last: string, first: string) => ({ last, first, middle: null, suffix: null });
+      const crafted = [
+        { ...a, person: { ...a.person, name: named('AARDEN', 'ANN'), aliases: [named('QUILLON', 'ANN'), named('QUILLON', 'ANNA')] } },
+        { ...b, person: { ...b.person, name: named('ZORN', 'BEA'), aliases: [named('QUILLON', 'BEA')] } },
+      ];
+      const own = await openPublicSafetyStore(engine === 'MariaDB' ? { url: await freshMysqlDatabase('public_safety_count') } : { pgliteDir: 'memory' });
+      try {
+        await own.seed(crafted);
+        const search: OffenderCriteria = { lastName: { mode: 'exact', value: 'QUILLON' } };
+        assert.equal(await own.countOffenders(search), 2);
+        assert.deepEqual(await own.countOffendersUpTo(search, 1), { count: 1, exact: false });
+        assert.deepEqual(await own.countOffendersUpTo(search, 2), { count: 2, exact: true });
+      } finally {
+        await own.close();
+      }
+    });
+
     it('runs one statement per search page and one per count, with names or without', async () => {
       for (const criteria of [{ lastName: { mode: 'prefix', value: 'S' } }, { lastName: { mode: 'phonetic', value: 'SMITH' }, sex: 'M' }, { sex: 'F' }] as OffenderCriteria[]) {
         const first = await store.searchOffenders(criteria, 3);

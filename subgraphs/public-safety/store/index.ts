@@ -8,7 +8,7 @@ import { openDatabase, type Database, type StoreLocation } from '../../shared/db
 import type { AgencyStore } from '../../shared/module.ts';
 import { migrate, TABLES_CHILDREN_FIRST, type DpsDatabase, type MniPersonTable } from './schema.ts';
 import { seedStories } from './seed.ts';
-import { countQuery, hasName, namePage, personPage } from './search.ts';
+import { boundedCountQuery, countQuery, hasName, namePage, personPage } from './search.ts';
 import { migrateOutbox } from '../../shared/outbox/table.ts';
 import { PUBLIC_SAFETY_TRIGGERS } from './changes.ts';
 import { soundex } from './phonetic.ts';
@@ -67,6 +67,8 @@ export interface PublicSafetyStore extends AgencyStore {
   searchOffenders(criteria: OffenderCriteria, limit: number, after?: SearchKey): Promise<OffenderSearchHit[]>;
   /** How many persons searchOffenders would return over all pages (one statement). */
   countOffenders(criteria: OffenderCriteria): Promise<number>;
+  /** How many persons match, counted up to `atMost`: exact when no more match, else `atMost` and not exact. */
+  countOffendersUpTo(criteria: OffenderCriteria, atMost: number): Promise<{ count: number; exact: boolean }>;
   /**
    * The MNI roll: up to `limit` persons after `afterSid` (exclusive), in SID order, one
    * keyset page on the primary key (one statement). Reports walk the population with it.
@@ -201,6 +203,10 @@ export async function openPublicSafetyStore(location: StoreLocation): Promise<Pu
     async countOffenders(criteria) {
       const row = await countQuery(db, criteria).executeTakeFirstOrThrow();
       return Number(row.N);
+    },
+    async countOffendersUpTo(criteria, atMost) {
+      const counted = Number((await boundedCountQuery(db, criteria, atMost).executeTakeFirstOrThrow()).N);
+      return counted > atMost ? { count: atMost, exact: false } : { count: counted, exact: true };
     },
     async offendersAfter(limit, afterSid) {
       let query = db.selectFrom('MNI_PERSON').selectAll();

@@ -63,6 +63,29 @@ export function countQuery(db: Kysely<DpsDatabase>, criteria: OffenderCriteria) 
   return db.selectFrom(primary.union(aliases).as('X')).select((eb) => eb.fn.countAll().as('N'));
 }
 
+/**
+ * How many persons a search matches, counted up to `atMost` + 1 (one statement): each name
+ * source gives at most `atMost` + 1 distinct SIDs, read in index order, and their union is
+ * counted. A result of at most `atMost` is exact (neither source was cut: a cut one alone
+ * holds `atMost` + 1 persons); more means more than `atMost` match. What it reads grows
+ * with the bound, not with the matches.
+ */
+export function boundedCountQuery(db: Kysely<DpsDatabase>, criteria: OffenderCriteria, atMost: number) {
+  const cut = atMost + 1;
+  if (!hasName(criteria)) {
+    const persons = db.selectFrom('MNI_PERSON as P').select('P.SID').where(personMatching(criteria)).limit(cut);
+    return db.selectFrom(persons.as('X')).select((eb) => eb.fn.countAll().as('N'));
+  }
+  const primary = db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria)).limit(cut);
+  // DISTINCT: a person may have several matching aliases; a cut source must hold cut persons.
+  const aliases = (hasPersonCriteria(criteria)
+    ? db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('A.SID').where(nameMatching(criteria, 'A')).where(personMatching(criteria))
+    : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'))).distinct().limit(cut);
+  // Each source in its own derived table keeps its LIMIT on every engine (as in namePage).
+  const union = db.selectFrom(primary.as('B1')).select('B1.SID').union(db.selectFrom(aliases.as('B2')).select('B2.SID'));
+  return db.selectFrom(union.as('X')).select((eb) => eb.fn.countAll().as('N'));
+}
+
 // Private: the keyset, strictly after (last, first, sid) in page order, on the person `P`
 // or on the person's key copied to the alias `A`. PostgreSQL (and PGlite) take a row-value
 // comparison as an index condition (it starts the scan at the cursor); MariaDB turns the
