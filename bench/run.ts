@@ -126,13 +126,16 @@ try {
   }
   if (scale) {
     say(`starting a second set of subgraphs and a gateway over ${scale.reuse}_* (${scale.offenders} offenders)…`);
-    const other = await startSystem({ engines, offenders: scale.offenders, seed, reuse: scale.reuse, gatewayEnv, say }).catch((error: Error) => fail(error.message));
+    // Thrown, not fail(): the finally below stops the main system as well.
+    const other = await startSystem({ engines, offenders: scale.offenders, seed, reuse: scale.reuse, gatewayEnv, say });
     const stories = generateStories({ offenders: 200, seed, start: Math.max(0, Math.floor(scale.offenders / 2) - 100) });
-    contenders.push({
-      name: `OBTS at ${scale.offenders} offenders`, url: other.gatewayUrl, headers: { authorization: `Bearer ${await other.token()}`, 'x-obts-purpose': 'C' },
+    const contender: Contender = {
+      name: `OBTS at ${scale.offenders} offenders`, url: other.gatewayUrl, headers: {},
       pids: () => other.pids().gateway, subgraphPids: () => Object.values(other.pids().subgraphs).flat(), stop: () => other.stop(),
       bodies: (scenario) => stories.map((story) => JSON.stringify(scenario.request(story))),
-    });
+    };
+    contenders.push(contender); // stopped with the rest from here on
+    contender.headers = { authorization: `Bearer ${await other.token()}`, 'x-obts-purpose': 'C' };
   }
   if (values.compare) {
     ensureHiveInstalled(say);

@@ -18,9 +18,10 @@ import { openProcessLock } from './lock.ts';
 /**
  * The log is opened for synchronous data writes where the platform has them: a write
  * returns once its bytes (and the size that reaches them) are on disk, as write then
- * fdatasync would, in one trip through libuv's thread pool instead of two.
+ * fdatasync would, in one trip through libuv's thread pool instead of two. Linux only:
+ * elsewhere (macOS) libuv's fdatasync also flushes the drive's cache and O_DSYNC does not.
  */
-const APPEND_DSYNC = constants.O_DSYNC ? constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC : null;
+const APPEND_DSYNC = process.platform === 'linux' && constants.O_DSYNC ? constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC : null;
 
 /** How long an append waits for another live writer's flush before it fails (503). */
 const LOCK_WAIT_MS = 5000;

@@ -62,7 +62,13 @@ export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
           linkSync(owner, lockFile);
           return async () => {
             // Only our own link: after a (rare) break race another owner's lock stays.
-            if (statSync(lockFile, { throwIfNoEntry: false })?.ino !== ownerIno) return;
+            let held;
+            try {
+              held = statSync(lockFile, { throwIfNoEntry: false });
+            } catch {
+              return; // cannot tell it is ours: leave it (a dead owner's lock is broken by the next writer)
+            }
+            if (held?.ino !== ownerIno) return;
             try {
               unlinkSync(lockFile);
             } catch (error) {

@@ -10,6 +10,14 @@ import { helpText, parseCommandLine, UsageError, wholeNumber, defineCli } from '
 import { acquireRunLock } from '../run-lock.ts';
 import { supervise } from '../supervisor.ts';
 import { databaseProblem, preflight } from '../preflight.ts';
+import { freePorts } from '../../test/support/ports.ts';
+
+// Listener ports the preflight checks, free now (fixed numbers in the ephemeral range were
+// sometimes taken by another connection's local port: a false "in use").
+async function freeListenerPorts() {
+  const [metrics, publicSafety, judicial, correction, tracking, notifications, gateway] = await freePorts(7);
+  return { env: { METRICS_PORT: String(metrics), PUBLIC_SAFETY_PORT: String(publicSafety), JUDICIAL_PORT: String(judicial), CORRECTION_PORT: String(correction), TRACKING_PORT: String(tracking), NOTIFICATIONS_PORT: String(notifications) }, gateway };
+}
 import { POSTGRES_ADMIN_URL, MYSQL_ADMIN_URL } from '../../test/support/databases.ts';
 
 const spec = defineCli({
@@ -188,8 +196,8 @@ describe('scripts: preflight of npm start', () => {
   });
 
   it('names a NATS_URL that is no NATS address and a NATS_PREFIX that is no stream prefix', async () => {
-    const ports = { METRICS_PORT: '45156', PUBLIC_SAFETY_PORT: '45151', JUDICIAL_PORT: '45152', CORRECTION_PORT: '45153', TRACKING_PORT: '45154', NOTIFICATIONS_PORT: '45157' };
-    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: 45155, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('NATS_'));
+    const { env: ports, gateway } = await freeListenerPorts();
+    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: gateway, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('NATS_'));
     assert.deepEqual(await check({ NATS_URL: 'http://127.0.0.1:4222', NATS_PREFIX: 'OBTS-Test' }), [
       'NATS_URL="http://127.0.0.1:4222" is not a NATS server address; expected e.g. nats://127.0.0.1:4222',
       'NATS_PREFIX "OBTS-Test" is not a stream prefix; expected a lower-case letter then up to 23 letters, digits or _ (e.g. obts)',
@@ -199,8 +207,8 @@ describe('scripts: preflight of npm start', () => {
   });
 
   it('names an OBTS_EVENTS that is neither on nor off', async () => {
-    const ports = { METRICS_PORT: '45166', PUBLIC_SAFETY_PORT: '45161', JUDICIAL_PORT: '45162', CORRECTION_PORT: '45163', TRACKING_PORT: '45164', NOTIFICATIONS_PORT: '45167' };
-    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: 45165, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('OBTS_EVENTS'));
+    const { env: ports, gateway } = await freeListenerPorts();
+    const check = async (env: Record<string, string>) => (await preflight({ env: { ...ports, ...env }, gatewayHost: '127.0.0.1', gatewayPort: gateway, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') } })).problems.filter((p) => p.startsWith('OBTS_EVENTS'));
     assert.deepEqual(await check({ OBTS_EVENTS: 'of' }), ['OBTS_EVENTS="of" is not valid; expected on (the default: change relays and consumers run) or off']);
     assert.deepEqual(await check({ OBTS_EVENTS: 'off' }), []);
     assert.deepEqual(await check({}), []);
@@ -209,7 +217,8 @@ describe('scripts: preflight of npm start', () => {
   it('names a folder it cannot write', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
-    const report = await preflight({ env: { METRICS_PORT: '45136', PUBLIC_SAFETY_PORT: '45131', JUDICIAL_PORT: '45132', CORRECTION_PORT: '45133', TRACKING_PORT: '45134', NOTIFICATIONS_PORT: '45137' }, gatewayHost: '127.0.0.1', gatewayPort: 45135, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
+    const { env: ports, gateway } = await freeListenerPorts();
+    const report = await preflight({ env: ports, gatewayHost: '127.0.0.1', gatewayPort: gateway, dataDir: path.join(file, 'data'), audit: { file: path.join(dir, 'audit', 'audit.jsonl') } });
     assert.equal(report.problems.length, 1, report.problems.join('\n'));
     assert.match(report.problems[0], /^OBTS_DATA_DIR: cannot write .*a-file\/data \(ENOTDIR\); expected a folder this user can write$/);
   });
@@ -230,9 +239,10 @@ describe('scripts: preflight of npm start', () => {
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     assert.deepEqual(await databaseProblem(`postgres://postgres@127.0.0.1:${port}/x`), { kind: 'unreachable', message: `does not answer at 127.0.0.1:${port} (ECONNREFUSED)` });
+    const listeners = await freeListenerPorts();
     const report = await preflight({
-      env: { METRICS_PORT: '45146', PUBLIC_SAFETY_PORT: '45141', JUDICIAL_PORT: '45142', CORRECTION_PORT: '45143', TRACKING_PORT: '45144', JUDICIAL_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x` },
-      gatewayHost: '127.0.0.1', gatewayPort: 45145, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') },
+      env: { ...listeners.env, JUDICIAL_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x` },
+      gatewayHost: '127.0.0.1', gatewayPort: listeners.gateway, dataDir: dir, audit: { file: path.join(dir, 'audit', 'audit.jsonl') },
     });
     assert.deepEqual(report.problems, []);
     assert.deepEqual(Object.keys(report.unreachable), ['judicial']);

@@ -67,8 +67,9 @@ export function countQuery(db: Kysely<DpsDatabase>, criteria: OffenderCriteria) 
  * How many persons a search matches, counted up to `atMost` + 1 (one statement): each name
  * source gives at most `atMost` + 1 distinct SIDs, read in index order, and their union is
  * counted. A result of at most `atMost` is exact (neither source was cut: a cut one alone
- * holds `atMost` + 1 persons); more means more than `atMost` match. What it reads grows
- * with the bound, not with the matches.
+ * holds `atMost` + 1 persons); more means more than `atMost` match. With names alone, what
+ * it reads grows with the bound, not with the matches; a date of birth, sex or race is
+ * checked on the rows the name index gives, so a rare one beside a common name reads on.
  */
 export function boundedCountQuery(db: Kysely<DpsDatabase>, criteria: OffenderCriteria, atMost: number) {
   const cut = atMost + 1;
@@ -76,11 +77,21 @@ export function boundedCountQuery(db: Kysely<DpsDatabase>, criteria: OffenderCri
     const persons = db.selectFrom('MNI_PERSON as P').select('P.SID').where(personMatching(criteria)).limit(cut);
     return db.selectFrom(persons.as('X')).select((eb) => eb.fn.countAll().as('N'));
   }
-  const primary = db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria)).limit(cut);
-  // DISTINCT: a person may have several matching aliases; a cut source must hold cut persons.
-  const aliases = (hasPersonCriteria(criteria)
+  // One row per person from each source (a person may have several matching aliases, and a
+  // cut source must hold cut persons). Exact and phonetic names: in page order, as namePage
+  // reads them, so each source streams from its *_PAGE_IX index and stops at the cut on
+  // every engine (an unordered DISTINCT makes PostgreSQL hash every match). A prefix range
+  // is not in page order: there, an unordered DISTINCT, which MariaDB stops at the cut.
+  const ordered = ![criteria.lastName, criteria.firstName].some((match) => match?.mode === 'prefix');
+  let primary = db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria));
+  if (ordered) primary = primary.orderBy('P.NAM_LAST').orderBy('P.NAM_FIRST').orderBy('P.SID');
+  const matchingAliases = hasPersonCriteria(criteria)
     ? db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('A.SID').where(nameMatching(criteria, 'A')).where(personMatching(criteria))
-    : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'))).distinct().limit(cut);
+    : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'));
+  const aliases = ordered
+    ? matchingAliases.groupBy(['A.PRI_LAST', 'A.PRI_FIRST', 'A.SID']).orderBy('A.PRI_LAST').orderBy('A.PRI_FIRST').orderBy('A.SID').limit(cut)
+    : matchingAliases.distinct().limit(cut);
+  primary = primary.limit(cut);
   // Each source in its own derived table keeps its LIMIT on every engine (as in namePage).
   const union = db.selectFrom(primary.as('B1')).select('B1.SID').union(db.selectFrom(aliases.as('B2')).select('B2.SID'));
   return db.selectFrom(union.as('X')).select((eb) => eb.fn.countAll().as('N'));
