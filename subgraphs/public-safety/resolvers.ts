@@ -4,7 +4,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { toPage } from '../shared/cursor.ts';
 import { parseRollPage, ROLL_FIELD } from './roll.ts';
-import { parseSid } from '../shared/inputs.ts';
+import { parseSid, wholeArgument } from '../shared/inputs.ts';
 import type { BaseContext } from '../shared/module.ts';
 import type { Dissemination } from '../shared/dissemination.ts';
 import type { PublicSafetyLoaders } from './loaders.ts';
@@ -65,9 +65,7 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
     totalCount: (connection: { criteria: OffenderCriteria }, _args, ctx) => ctx.store.countOffenders(connection.criteria),
     // A second statement too, reading at most atMost + 1 index entries per name source.
     matchCount: (connection: { criteria: OffenderCriteria }, args: { atMost?: number | null }, ctx) => {
-      const atMost = args.atMost ?? DEFAULT_MATCH_COUNT;
-      if (!Number.isInteger(atMost) || atMost < 1 || atMost > MAX_MATCH_COUNT) throw badInput(`atMost is ${atMost}; expected a whole number from 1 to ${MAX_MATCH_COUNT}`, 'atMost');
-      return ctx.store.countOffendersUpTo(connection.criteria, atMost);
+      return ctx.store.countOffendersUpTo(connection.criteria, wholeArgument(args.atMost, 'atMost', MAX_MATCH_COUNT, DEFAULT_MATCH_COUNT));
     },
   },
   Offender: {

@@ -4,6 +4,7 @@
 // no one else.
 import { decodeCursor } from '../shared/cursor.ts';
 import { badInput } from '../shared/errors.ts';
+import { wholeArgument } from '../shared/inputs.ts';
 
 /** The field name its cursors carry (a cursor of another list is refused). */
 export const ROLL_FIELD = 'offenders';
@@ -13,10 +14,7 @@ export const MAX_ROLL_PAGE = 500;
 
 /** Checks `first` (1 to 500, default 100) and `after` (a cursor of `offenders`). */
 export function parseRollPage(args: { first?: number | null; after?: string | null }): { first: number; afterSid?: string } {
-  const first = args.first ?? 100;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_ROLL_PAGE) {
-    throw badInput(`first is ${first}; expected a whole number from 1 to ${MAX_ROLL_PAGE}`, 'first');
-  }
+  const first = wholeArgument(args.first, 'first', MAX_ROLL_PAGE, 100);
   if (!args.after) return { first };
   const [sid] = decodeCursor(ROLL_FIELD, args.after, 1);
   if (typeof sid !== 'string' || !/^\d{9}$/.test(sid)) throw badInput(`after "${args.after}" is not a cursor of offenders; expected the endCursor of a previous page`, 'after');

@@ -57,10 +57,13 @@ export const DEFAULT_PAGE = 20;
 
 /** Page size: 1..100, 20 when not given. */
 export function parseFirst(value: number | null | undefined, argument = 'first'): number {
-  if (value === undefined || value === null) return DEFAULT_PAGE;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) {
-    throw badInput(`${argument} is ${value}; expected a whole number from 1 to ${MAX_PAGE}`, argument);
-  }
+  return wholeArgument(value, argument, MAX_PAGE, DEFAULT_PAGE);
+}
+
+/** A whole-number argument from 1 to `max`, `fallback` when not given; otherwise a BAD_USER_INPUT saying so. */
+export function wholeArgument(value: number | null | undefined, argument: string, max: number, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) throw badInput(`${argument} is ${value}; expected a whole number from 1 to ${max}`, argument);
   return value;
 }
 

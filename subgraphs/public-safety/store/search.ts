@@ -55,12 +55,18 @@ export function namePage(db: Kysely<DpsDatabase>, engine: Engine, criteria: Offe
 export function countQuery(db: Kysely<DpsDatabase>, criteria: OffenderCriteria) {
   if (!hasName(criteria)) return db.selectFrom('MNI_PERSON as P').select((eb) => eb.fn.countAll().as('N')).where(personMatching(criteria));
   // Persons, not names: UNION (distinct) of the SIDs both sources match.
-  const primary = db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria));
-  // Without person criteria the aliases' SIDs need no join to MNI_PERSON (the FK holds).
-  const aliases = hasPersonCriteria(criteria)
-    ? db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('P.SID').where(nameMatching(criteria, 'A')).where(personMatching(criteria))
+  return db.selectFrom(personSids(db, criteria).union(aliasSids(db, criteria)).as('X')).select((eb) => eb.fn.countAll().as('N'));
+}
+
+// Private: the SIDs of the persons whose MNI name matches, and of the aliases that match (one
+// row per alias). Without person criteria the aliases need no join to MNI_PERSON (the FK holds).
+function personSids(db: Kysely<DpsDatabase>, criteria: OffenderCriteria) {
+  return db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria));
+}
+function aliasSids(db: Kysely<DpsDatabase>, criteria: OffenderCriteria) {
+  return hasPersonCriteria(criteria)
+    ? db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('A.SID').where(nameMatching(criteria, 'A')).where(personMatching(criteria))
     : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'));
-  return db.selectFrom(primary.union(aliases).as('X')).select((eb) => eb.fn.countAll().as('N'));
 }
 
 /**
@@ -83,15 +89,10 @@ export function boundedCountQuery(db: Kysely<DpsDatabase>, criteria: OffenderCri
   // every engine (an unordered DISTINCT makes PostgreSQL hash every match). A prefix range
   // is not in page order: there, an unordered DISTINCT, which MariaDB stops at the cut.
   const ordered = ![criteria.lastName, criteria.firstName].some((match) => match?.mode === 'prefix');
-  let primary = db.selectFrom('MNI_PERSON as P').select('P.SID').where(nameMatching(criteria, 'P')).where(personMatching(criteria));
-  if (ordered) primary = primary.orderBy('P.NAM_LAST').orderBy('P.NAM_FIRST').orderBy('P.SID');
-  const matchingAliases = hasPersonCriteria(criteria)
-    ? db.selectFrom('MNI_ALIAS as A').innerJoin('MNI_PERSON as P', 'P.SID', 'A.SID').select('A.SID').where(nameMatching(criteria, 'A')).where(personMatching(criteria))
-    : db.selectFrom('MNI_ALIAS as A').select('A.SID').where(nameMatching(criteria, 'A'));
+  const primary = (ordered ? personSids(db, criteria).orderBy('P.NAM_LAST').orderBy('P.NAM_FIRST').orderBy('P.SID') : personSids(db, criteria)).limit(cut);
   const aliases = ordered
-    ? matchingAliases.groupBy(['A.PRI_LAST', 'A.PRI_FIRST', 'A.SID']).orderBy('A.PRI_LAST').orderBy('A.PRI_FIRST').orderBy('A.SID').limit(cut)
-    : matchingAliases.distinct().limit(cut);
-  primary = primary.limit(cut);
+    ? aliasSids(db, criteria).groupBy(['A.PRI_LAST', 'A.PRI_FIRST', 'A.SID']).orderBy('A.PRI_LAST').orderBy('A.PRI_FIRST').orderBy('A.SID').limit(cut)
+    : aliasSids(db, criteria).distinct().limit(cut);
   // Each source in its own derived table keeps its LIMIT on every engine (as in namePage).
   const union = db.selectFrom(primary.as('B1')).select('B1.SID').union(db.selectFrom(aliases.as('B2')).select('B2.SID'));
   return db.selectFrom(union.as('X')).select((eb) => eb.fn.countAll().as('N'));
