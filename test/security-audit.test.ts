@@ -4,7 +4,7 @@
 // done to the log or its checkpoints, and what verify said). CJIS AU-9, AU-10, AU-11.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,7 +99,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     return created;
   };
 
-  it('breaks a lock left by a writer killed with kill -9 at once, and waits for a live one', async () => {
+  it('frees the lock of a writer killed with kill -9 at once, and waits for a live one', async () => {
     const { file } = log();
     const lockFile = `${file}.lock`;
     const holder = (hold: string) => spawn(process.execPath, ['--import', 'tsx', '-e', `
@@ -111,29 +111,75 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     const locked = (child: ReturnType<typeof spawn>) => new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => String(chunk).includes('locked') && resolve()));
     const killed = holder('600000');
     await locked(killed);
+    const waiter = await openProcessLock(lockFile);
+    await assert.rejects(waiter.acquire(50), /held by another running process for more than 50 ms/);
     killed.kill('SIGKILL');
     await new Promise((resolve) => killed.once('exit', resolve));
-    assert.equal(existsSync(lockFile), true, 'the killed writer left its lock behind');
 
-    const lock = await openProcessLock(lockFile);
-    const release = await lock.acquire(0); // 0: no waiting allowed; only a dead owner's lock can be taken
-    assert.equal(lock.broken, 1);
+    const release = await waiter.acquire(0); // 0: one try; the kernel dropped the dead holder's lock
+    // Within one process the same lock is not taken twice either.
+    await assert.rejects(waiter.acquire(20), /held by another caller in this process/);
     await release();
-    await lock.dispose();
+    await release(); // a second release is a no-op, not someone else's unlock
+    const again = await waiter.acquire(0);
+    await again();
 
     const live = holder('600000');
     await locked(live);
-    const waiter = await openProcessLock(lockFile);
-    await assert.rejects(waiter.acquire(50), /is held by a running process/);
+    await assert.rejects(waiter.acquire(50), /held by another running process/);
     live.kill('SIGKILL');
     await new Promise((resolve) => live.once('exit', resolve));
-    const store = await openFileAuditStore(file); // the next writer: takes over the dead writer's lock and appends
+    const store = await openFileAuditStore(file); // the next writer appends at once
     try {
       assert.equal((await store.append(entry(1))).seq, 1);
     } finally {
       await store.close();
       await waiter.dispose();
     }
+  });
+
+  it('keeps writers apart while holders die: three writers count under the lock, one is killed holding it each round', async function () {
+    // Mutual exclusion while holders die. A lost count means the lock was held twice at
+    // once; a writer timing out means a dead holder's lock was never freed. (The pid lock
+    // this replaced had a race of that kind, found by review; its window was too narrow for
+    // this test to hit: it passed against the old lock too, in five runs.)
+    this.timeout(60_000);
+    const { dir } = log();
+    const lockFile = path.join(dir, 'count.lock');
+    const counter = path.join(dir, 'count');
+    writeFileSync(counter, '0');
+    const ROUNDS = 200;
+    const lockModule = JSON.stringify(path.resolve('gateway/audit/lock.ts'));
+    const writer = () => run(process.execPath, ['--import', 'tsx', '-e', `
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const { openProcessLock } = await import(${lockModule});
+      const lock = await openProcessLock(${JSON.stringify(lockFile)});
+      for (let n = 0; n < ${ROUNDS}; n++) {
+        const release = await lock.acquire(10000);
+        const seen = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));
+        await new Promise((resolve) => setImmediate(resolve)); // let a second holder in, if there could be one
+        writeFileSync(${JSON.stringify(counter)}, String(seen + 1));
+        await release();
+      }
+      await lock.dispose();`]);
+    // Holders that take the lock and are killed holding it, one after another, while the writers run.
+    const victims = async () => {
+      for (let n = 0; n < 8; n++) {
+        const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+          const { openProcessLock } = await import(${lockModule});
+          const lock = await openProcessLock(${JSON.stringify(lockFile)});
+          await lock.acquire(10000);
+          console.log('locked');
+          setTimeout(() => {}, 600000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => String(chunk).includes('locked') && resolve()));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      return 8;
+    };
+    const [, , , killedHolding] = await Promise.all([writer(), writer(), writer(), victims()]);
+    assert.equal(killedHolding, 8);
+    assert.equal(Number(readFileSync(counter, 'utf8')), 3 * ROUNDS, 'every count made under the lock is kept');
   });
 
   it('keeps one chain when several writer processes append at once (group commit, head re-read)', async () => {

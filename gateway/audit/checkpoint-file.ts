@@ -1,5 +1,5 @@
 // Checkpoints in a JSON-lines file of their own (AUDIT_CHECKPOINT_FILE), one signed line
-// each, fsync'd. Its own crash-safe lock serializes signers across processes; a torn last
+// each, fsync'd. Its own kernel-held lock (lock.ts) serializes signers across processes; a torn last
 // line is set aside like the log's (jsonl.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';

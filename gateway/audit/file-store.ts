@@ -1,7 +1,7 @@
 // The embedded audit store: a JSON-lines file, one record per line, written by group
 // commit (group-commit.ts) with one synchronous-data write per flush (O_DSYNC, or write and fdatasync), off the event loop. Several
 // processes (gateway workers, `npm run audit`) append to the one chain: each flush takes a
-// crash-safe lock (lock.ts), and the chain head lives in memory; only when the file's size
+// lock the kernel holds (lock.ts), and the chain head lives in memory; only when the file's size
 // or inode is not what this process left (another writer appended, retention rewrote it)
 // does it read the new tail to re-sync. A torn last line (a crash mid-write) is set aside
 // in a side file, recorded as a "torn-write" audit record, and the log goes on (issue 10).
@@ -57,10 +57,11 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
   // Private, holding the lock: the open handle and the current head; torn bytes set aside.
   const resync = async (): Promise<TornTail | null> => {
     // A log removed under us is started again (verify then names what went missing with it).
-    // Synchronous, as the lock's calls are (lock.ts): a stat waits for no data.
+    // Synchronous: a stat waits for no data, and a trip through the thread pool costs more.
     let current = statSync(file, { throwIfNoEntry: false });
     if (!current) {
       await (await open(file, 'a', 0o600)).close();
+      await syncDirectory(path.dirname(file)); // as at open: the new entry must survive a crash
       current = await stat(file);
     }
     if (handle && known && known.ino === current.ino && known.size === current.size) return null;
