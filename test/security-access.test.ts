@@ -437,6 +437,18 @@ describe('security suite: access (issue 10)', function () {
       assert.deepEqual([audited.outcome, audited.reason], ['refused', 'QUERY_LIMIT_EXCEEDED']);
     });
 
+    it('weighs the rows a bounded count reads: fifteen counts to 100 000 are refused before any store, one count to 1 000 is answered', async () => {
+      const counts = (aliases: number) => `query Counts($b: Int) { ${Array.from({ length: aliases }, (_, i) => `c${i}: searchOffenders(lastName: "S*", first: 1) { matchCount(atMost: $b) { count exact } }`).join(' ')} }`;
+      const before = statements(stack);
+      const refused = await stack.query(counts(15), { b: 100_000 });
+      assert.deepEqual([refused.status, refused.body.errors?.[0]?.extensions?.code, refused.body.data ?? null], [400, 'QUERY_LIMIT_EXCEEDED', null]);
+      assert.match(refused.body.errors[0].message, /Query Cost limit of \d+ exceeded, found \d+/);
+      assert.equal(statements(stack), before, 'a refused count reached a store');
+      const answered = await stack.query(counts(1), { b: 1000 });
+      assert.equal(answered.status, 200);
+      assert.equal(typeof answered.body.data.c0.matchCount.count, 'number');
+    });
+
     it('still answers the same query with small pages, by variable or literal', async () => {
       const got: Record<string, string> = {};
       for (const [name, [query, variables]] of Object.entries({ 'variable n = 5': [PAGES, { n: 5 }], 'literal first: 5': [literal(5), {}] } as Record<string, [string, Record<string, unknown>]>)) {

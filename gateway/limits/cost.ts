@@ -24,15 +24,26 @@ const SCALAR_COST = 1;
 const DEPTH_FACTOR = 1.5;
 /** Arguments that set how many items a list field returns. */
 const PAGE_ARGUMENTS = ['first', 'last'];
+/**
+ * Arguments that bound the rows a field reads without returning them (matchCount's
+ * `atMost`: index entries counted, up to two per unit of the bound). Each unit weighs half
+ * a scalar field: one count to the largest bound (100 000) fits the default limit, as the
+ * 25-result tracking search does, and two do not; fifteen aliases of it, which armor
+ * costed at under 200, are refused. The default bound (1 000) adds 750 to a search.
+ */
+const ROW_BOUND_ARGUMENTS = ['atMost'];
+const ROW_BOUND_COST = 0.5;
 
 /** The estimated cost of one operation with its variables. */
 export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
   const variableDefaults = new Map(
     (operation.variableDefinitions ?? []).flatMap((definition) => (definition.defaultValue ? [[definition.variable.name.value, valueFromASTUntyped(definition.defaultValue)]] : [])),
   );
-  // Private: the page size this field will use (1 when it is not paginated).
-  const pageSize = (field: GraphQLField<unknown, unknown>, given: readonly { name: { value: string }; value: ValueNode }[]): number => {
-    for (const name of PAGE_ARGUMENTS) {
+  type Given = readonly { name: { value: string }; value: ValueNode }[];
+  // Private: the whole number the field will use for the first of `names` it has (the
+  // literal, the variable, its default, the schema's default), or `fallback`.
+  const sizeArgument = (field: GraphQLField<unknown, unknown>, given: Given, names: readonly string[], fallback: number): number => {
+    for (const name of names) {
       const definition = field.args.find((argument) => argument.name === name);
       if (!definition) continue;
       const node = given.find((argument) => argument.name.value === name)?.value;
@@ -42,10 +53,13 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
         value = Object.hasOwn(variables, variable) ? variables[variable] : variableDefaults.get(variable);
       } else if (node) value = valueFromAST(node, definition.type, variables);
       if (value === undefined || value === null) value = definition.defaultValue;
-      return typeof value === 'number' && Number.isInteger(value) && value > 1 ? value : 1;
+      return typeof value === 'number' && Number.isInteger(value) && value > fallback ? value : fallback;
     }
-    return 1;
+    return fallback;
   };
+  // The page size this field will use (1 when it is not paginated), and the rows it reads beyond what it returns.
+  const pageSize = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, PAGE_ARGUMENTS, 1);
+  const rowBound = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, ROW_BOUND_ARGUMENTS, 0) * ROW_BOUND_COST;
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
@@ -57,7 +71,8 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
           total += DEPTH_FACTOR * SCALAR_COST;
           continue;
         }
-        total += DEPTH_FACTOR * (OBJECT_COST + walk(selection.selectionSet, type, seen)) * pageSize(field, selection.arguments ?? []);
+        const given = selection.arguments ?? [];
+        total += DEPTH_FACTOR * (OBJECT_COST + rowBound(field, given) + walk(selection.selectionSet, type, seen)) * pageSize(field, given);
       } else {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value))) continue;

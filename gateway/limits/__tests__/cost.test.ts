@@ -44,4 +44,25 @@ describe('gateway/limits cost', () => {
     assert.ok(inline > 5 * single, `nested pages multiply: ${inline} vs ${single}`);
     assert.equal(cost('query { __schema { types { name fields { name } } } }'), 0);
   });
+
+  it('weighs the rows a count reads: matchCount costs its bound, from the literal, the variable or the schema default (1000)', () => {
+    const COUNT = (args: string) => `query C($b: Int) { searchOffenders(lastName: "SMITH", first: 1) { matchCount${args} { count exact } } }`;
+    const none = cost('query { searchOffenders(lastName: "SMITH", first: 1) { totalCount } }');
+    const got = {
+      'atMost: 10': cost(COUNT('(atMost: 10)')) - none,
+      'atMost: $b, b = 100000': cost(COUNT('(atMost: $b)'), { b: 100_000 }) - none,
+      'atMost: 100000': cost(COUNT('(atMost: 100000)')) - none,
+      'no atMost (schema default 1000)': cost(COUNT('')) - none,
+    };
+    // The count's own object and two scalars, at depth 2 (armor's weights), plus its bound at the same depth.
+    const fixed = cost(COUNT('(atMost: 10)')) - none - 10 * 0.5 * 1.5;
+    const bound = (n: number) => Math.round((fixed + n * 0.5 * 1.5) * 1000) / 1000; // half a scalar per unit of the bound
+    assert.deepEqual(Object.fromEntries(Object.entries(got).map(([name, value]) => [name, Math.round(value * 1000) / 1000])), {
+      'atMost: 10': bound(10), 'atMost: $b, b = 100000': bound(100_000), 'atMost: 100000': bound(100_000), 'no atMost (schema default 1000)': bound(1000),
+    });
+    assert.ok(fixed > 0 && fixed < 20, `the count's fields cost ${fixed} beside the bound`);
+    // One count to the largest bound fits the default limit (100 000); two do not.
+    const one = cost(COUNT('(atMost: 100000)'));
+    assert.ok(one < 100_000 && 2 * one > 100_000, `a count to 100 000 costs ${one}`);
+  });
 });
