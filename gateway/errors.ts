@@ -3,11 +3,12 @@
 // replaced: a failed or slow agency is named with its source systems (its fields are null,
 // the rest of the answer stands); other failures say only "internal error". Stack traces,
 // SQL, internal URLs and subgraph response bodies go to the log, never to the client.
-import type { GraphQLFormattedError } from 'graphql';
+import { Kind, parse, type GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { SUBGRAPHS } from '../schema/subgraphs.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import { gatewayLimitError } from './limits/own-errors.ts';
+import { TOLD_AS_DIRECTIVE } from '../subgraphs/shared/permissions.ts';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'FORBIDDEN', 'UNAUTHENTICATED',
@@ -78,36 +79,62 @@ export const unknownOperationStatus: ApolloServerPlugin<any> = {
  * same subgraph twice (e.g. DOC's custody after judicial, and its parole beside it) would
  * otherwise repeat the same message at the same path.
  *
- * And an agency's refusal of a field that tracking requires under a name of its own
- * (judicial's `casesForTracking`, `warrantsForTracking`, `protectiveOrdersForTracking`:
- * not in the API) is told at the API field those records come through, as it was before
- * tracking had fields of its own: `FORBIDDEN` at `offender.warrants` for a role without
- * PRAWN whose tracking status or timeline was worked out without them.
+ * And an error at a field that is not in the API, but that another subgraph reads through
+ * @requires under a name of its own, is told where the supergraph says (`@obtsToldAs`, read
+ * by `toldAsIndex`): judicial's `casesForTracking`, `warrantsForTracking` and
+ * `protectiveOrdersForTracking` are told at `courtCases`, `warrants` and `protectiveOrders`,
+ * so a role without PRAWN whose tracking status or timeline was worked out without warrants
+ * gets `FORBIDDEN` at `offender.warrants`, a path it can see.
  */
-export const collapseRepeatedErrors: ApolloServerPlugin<any> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-        const seen = new Set<string>();
-        const errors = response.body.singleResult.errors.map(toldAtApiField).filter((error) => {
-          const key = JSON.stringify([error.message, error.extensions?.code, error.extensions?.source, error.path]);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        response.body.singleResult.errors = errors;
-      },
-    };
-  },
-};
+export function collapseRepeatedErrors(toldAs: () => ReadonlyMap<string, string>): ApolloServerPlugin<any> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const names = toldAs();
+          const seen = new Set<string>();
+          const errors = response.body.singleResult.errors.map((error) => toldAtApiField(error, names)).filter((error) => {
+            const key = JSON.stringify([error.message, error.extensions?.code, error.extensions?.source, error.path]);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          response.body.singleResult.errors = errors;
+        },
+      };
+    },
+  };
+}
 
-// Private: tracking's own names for judicial's records, and the API fields they stand for.
-const TRACKING_STANDS_FOR: Record<string, string> = { casesForTracking: 'courtCases', warrantsForTracking: 'warrants', protectiveOrdersForTracking: 'protectiveOrders' };
+/**
+ * From a supergraph: each field marked `@obtsToldAs(field: "…")`, by name, and the field its
+ * errors are told at. An error's path names a field, not its type, so one name must mean one
+ * field: two types giving the same field name different targets are refused (the supergraph
+ * is not served).
+ */
+export function toldAsIndex(supergraphSdl: string): ReadonlyMap<string, string> {
+  const index = new Map<string, string>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    for (const field of definition.fields ?? []) {
+      for (const directive of field.directives ?? []) {
+        if (directive.name.value !== TOLD_AS_DIRECTIVE) continue;
+        const value = directive.arguments?.find((argument) => argument.name.value === 'field')?.value;
+        const element = `${definition.name.value}.${field.name.value}`;
+        if (value?.kind !== Kind.STRING || !/^[_A-Za-z]\w*$/.test(value.value)) throw new Error(`${element} has @${TOLD_AS_DIRECTIVE} without a field name; expected @${TOLD_AS_DIRECTIVE}(field: "<a field of ${definition.name.value}>")`);
+        const earlier = index.get(field.name.value);
+        if (earlier !== undefined && earlier !== value.value) throw new Error(`${element} is told as ${value.value} but another type's ${field.name.value} as ${earlier}; an error's path names the field, not its type, so one field name needs one target`);
+        index.set(field.name.value, value.value);
+      }
+    }
+  }
+  return index;
+}
 
-function toldAtApiField<E extends { message: string; path?: ReadonlyArray<string | number> }>(error: E): E {
+function toldAtApiField<E extends { message: string; path?: ReadonlyArray<string | number> }>(error: E, toldAs: ReadonlyMap<string, string>): E {
   const last = error.path?.[error.path.length - 1];
-  const field = typeof last === 'string' ? TRACKING_STANDS_FOR[last] : undefined;
+  const field = typeof last === 'string' ? toldAs.get(last) : undefined;
   if (!field || !error.path) return error;
-  return { ...error, path: [...error.path.slice(0, -1), field], message: error.message.replace(`Offender.${last}`, `Offender.${field}`) };
+  return { ...error, path: [...error.path.slice(0, -1), field], message: error.message.replace(new RegExp(`\\.${last}\\b`), `.${field}`) };
 }

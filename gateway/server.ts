@@ -17,7 +17,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
 import type { GatewayConfig } from './config.ts';
-import { collapseRepeatedErrors, formatGatewayError, unknownOperationStatus } from './errors.ts';
+import { collapseRepeatedErrors, formatGatewayError, toldAsIndex, unknownOperationStatus } from './errors.ts';
 import { reservedAuditKeys } from './audit/subjects.ts';
 import { fieldNamesByType, noAliasOfAnotherField } from './alias-guard.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
@@ -131,6 +131,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   const permissionCut = followSupergraph(supergraph, (sdl) => fieldPermissionPlugin(permissionIndex(sdl)));
   const permissions: ApolloServerPlugin<GatewayContext> = { requestDidStart: (requestContext) => permissionCut().requestDidStart!(requestContext) };
   const fieldNames = followSupergraph(supergraph, fieldNamesByType); // for the alias guard
+  const toldAs = followSupergraph(supergraph, toldAsIndex); // where errors at non-API fields are told
   let draining = false;
   const server = new ApolloServer<GatewayContext>({
     // Whoever runs the gateway owns the signals (gateway/index.ts, gateway/cluster.ts,
@@ -151,7 +152,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer and
     // before /metrics counts its outcome.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), unknownOperationStatus, collapseRepeatedErrors, ...limits.plugins, permissions, metrics.plugin, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), unknownOperationStatus, collapseRepeatedErrors(toldAs), ...limits.plugins, permissions, metrics.plugin, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
   const tokenLookups = new Counter({ name: 'obts_gateway_token_cache_lookups_total', help: 'Bearer tokens looked up in the cache of verified tokens (GATEWAY_TOKEN_CACHE_SIZE), by outcome', labelNames: ['outcome'], registers: [metrics.registry] });

@@ -6,8 +6,9 @@
 // belong to the subgraph that owns them and are checked there. Nested value types (a
 // warrant's status) are reached only through an annotated field and inherit its rule.
 import { Kind, type ConstDirectiveNode, type DocumentNode, type FieldDefinitionNode } from 'graphql';
-import { fieldAccess, PERMISSION_DIRECTIVE, PUBLIC_DIRECTIVE, ROOT_TYPES } from '../subgraphs/shared/permissions.ts';
+import { fieldAccess, PERMISSION_DIRECTIVE, PUBLIC_DIRECTIVE, ROOT_TYPES, TOLD_AS_DIRECTIVE } from '../subgraphs/shared/permissions.ts';
 import type { Issue } from './diagnostics.ts';
+
 
 export interface ParsedSdl { name: string; file: string; document: DocumentNode }
 
@@ -48,6 +49,17 @@ export function annotationIssues(sdl: ParsedSdl, knownPermissions: ReadonlySet<s
       if (access.publicReason !== undefined && access.requires.length) {
         issues.push({ ...at(field), code: 'OBTS_PUBLIC_AND_PERMISSION', element, message: `${element} is both @obtsPublic and @obtsPermission`, hint: 'keep one: a field is either open to every role or needs a permission' });
       }
+      const toldAs = field.directives?.find((d) => d.name.value === TOLD_AS_DIRECTIVE);
+      if (toldAs) {
+        used.add(TOLD_AS_DIRECTIVE);
+        const target = toldAs.arguments?.find((a) => a.name.value === 'field')?.value;
+        const named = target?.kind === Kind.STRING ? definition.fields?.find((f) => f.name.value === target.value) : undefined;
+        if (!has(field.directives, 'inaccessible')) {
+          issues.push({ ...at(toldAs), code: 'OBTS_TOLD_AS_IN_API', element, message: `${element} has @${TOLD_AS_DIRECTIVE} but is in the API; its errors would be moved away from a field the client asked for`, hint: `use @${TOLD_AS_DIRECTIVE} only on an @inaccessible field that another subgraph reads through @requires` });
+        } else if (!named || has(named.directives, 'inaccessible')) {
+          issues.push({ ...at(toldAs), code: 'OBTS_TOLD_AS_UNKNOWN_FIELD', element, message: `${element} is told as ${target?.kind === Kind.STRING ? `"${target.value}"` : 'nothing'}, which is not an API field of ${type} in this subgraph`, hint: `name a field of ${type} that is in the API, e.g. @${TOLD_AS_DIRECTIVE}(field: "${definition.fields?.find((f) => f !== field && !has(f.directives, 'inaccessible'))?.name.value ?? 'field'}")` });
+        }
+      }
       if (!checked || has(field.directives, 'external') || access.requires.length || access.publicReason !== undefined) continue;
       issues.push({
         ...at(field), code: 'OBTS_UNANNOTATED_FIELD', element,
@@ -68,7 +80,8 @@ export function annotationIssues(sdl: ParsedSdl, knownPermissions: ReadonlySet<s
   }
   for (const name of used) {
     if (composed.has(name)) continue;
-    issues.push({ code: 'OBTS_DIRECTIVE_NOT_COMPOSED', subgraph: sdl.name, file: sdl.file, line: 1, column: 1, element: `@${name}`, message: `the SDL uses @${name} but does not compose it, so the gateway would never see it`, hint: `add to \`extend schema\`: @link(url: "https://obts.ct.gov/permission/v1.0", import: ["@obtsPermission", "@obtsPublic"]) @composeDirective(name: "@${name}")` });
+    const link = name === TOLD_AS_DIRECTIVE ? `@link(url: "https://obts.ct.gov/errors/v1.0", import: ["@${TOLD_AS_DIRECTIVE}"])` : '@link(url: "https://obts.ct.gov/permission/v1.0", import: ["@obtsPermission", "@obtsPublic"])';
+    issues.push({ code: 'OBTS_DIRECTIVE_NOT_COMPOSED', subgraph: sdl.name, file: sdl.file, line: 1, column: 1, element: `@${name}`, message: `the SDL uses @${name} but does not compose it, so the gateway would never see it`, hint: `add to \`extend schema\`: ${link} @composeDirective(name: "@${name}")` });
   }
   return issues;
 }

@@ -22,6 +22,13 @@ export const PERMISSION_DIRECTIVE = 'obtsPermission';
 /** The directive that marks a field open to every role on purpose, with the reason. */
 export const PUBLIC_DIRECTIVE = 'obtsPublic';
 
+/**
+ * The directive that names the API field an error at a non-API field is told at (an
+ * @inaccessible field another subgraph reads through @requires; gateway/errors.ts). Its own
+ * @link, https://obts.ct.gov/errors/v1.0, so only the subgraphs that use it define it.
+ */
+export const TOLD_AS_DIRECTIVE = 'obtsToldAs';
+
 /** The SDL every subgraph adds to use the directive (Federation 2 custom directive). */
 export const PERMISSION_LINK = 'https://obts.ct.gov/permission/v1.0';
 
