@@ -69,6 +69,8 @@ const fail = (message: string): never => {
 const offenders = Number(values.offenders);
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
+/** Seconds of the uncounted warm-up round each contender gets before each workload and connection count. */
+const WARM_UP_SECONDS = 2;
 const overheadRequests = Number(values['overhead-requests']);
 const connectionCounts = String(values.connections).split(',').map(Number);
 const seed = Number(values.seed);
@@ -204,13 +206,17 @@ try {
   const databases = () => pidsByName(DATABASE_PROCESS_NAMES);
   const subgraphPids = () => Object.values(system.pids().subgraphs).flat();
   const p50s = new Map<string, Map<number, Map<string, number>>>(); // workload → connections → contender → median p50
-  console.log('\n| workload | connections | contender | req/s | p50 ms | p99 ms | CPU ms per request: gateway / subgraphs / databases | ratio req/s to OBTS |');
+  console.log('\n| workload | connections | contender | req/s | p50 ms | p99 ms | CPU ms per request: gateway / subgraphs / databases | ratio req/s to OBTS, median of rounds (range) |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const scenario of chosen) {
     const requests = bodiesOf(scenario);
     const requestsOf = (contender: Contender) => contender.bodies ? contender.bodies(scenario) : requests;
     for (const connections of connectionCounts) {
       const runs = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[][] }>(contenders.map((c) => [c.name, { rps: [], p50: [], p99: [], cpu: [] }]));
+      // A short round per contender first, not counted: a gateway's first seconds at a new
+      // load (JIT, connection pools, plan caches) were its slowest, and one cold round in
+      // three moved a median ratio by up to 0.4.
+      for (const contender of contenders) await runLoad({ url: contender.url, connections, seconds: WARM_UP_SECONDS, requests: requestsOf(contender).map((body) => ({ headers: contender.headers, body })) });
       for (let round = 0; round < rounds; round += 1) {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
         for (const contender of order) {
@@ -226,14 +232,18 @@ try {
           run.cpu.push(['gateway', 'subgraphs', 'databases'].map((part) => used[part] / Math.max(1, result.total)));
         }
       }
-      const ourRps = median(runs.get('OBTS')!.rps);
+      // Each round's ratio pairs contenders that ran seconds apart, so the machine's drift
+      // (±15 % over an hour here) cancels; the median and range of those are printed.
+      const ourRounds = runs.get('OBTS')!.rps;
       for (const contender of contenders) {
         const run = runs.get(contender.name)!;
         const cpu = [0, 1, 2].map((i) => median(run.cpu.map((c) => c[i])).toFixed(1)).join(' / ');
         if (!p50s.has(scenario.name)) p50s.set(scenario.name, new Map());
         if (!p50s.get(scenario.name)!.has(connections)) p50s.get(scenario.name)!.set(connections, new Map());
         p50s.get(scenario.name)!.get(connections)!.set(contender.name, median(run.p50));
-        console.log(`| ${scenario.name} | ${connections} | ${contender.name} | ${Math.round(median(run.rps))} | ${median(run.p50)} | ${median(run.p99)} | ${cpu} | ${(median(run.rps) / ourRps).toFixed(2)} |`);
+        const ratios = run.rps.map((rps, round) => rps / ourRounds[round]);
+        const spread = contender.name === 'OBTS' || rounds < 2 ? '' : ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+        console.log(`| ${scenario.name} | ${connections} | ${contender.name} | ${Math.round(median(run.rps))} | ${median(run.p50)} | ${median(run.p99)} | ${cpu} | ${median(ratios).toFixed(2)}${spread} |`);
       }
     }
   }

@@ -234,6 +234,29 @@ describe('security suite: access (issue 10)', function () {
     });
   });
 
+  describe('a cut inside a fragment, for users taking turns', () => {
+    it('shapes each answer by its own user\'s cut when the cut is in a fragment', async () => {
+      // The gateway keeps the operation it shapes answers with per document (its operation
+      // and fragment nodes: patches/@apollo+gateway), so two users' cuts of one query must
+      // each keep their own. (Here the audit's hidden SID gives each cut document its own
+      // operation node as well; the fragment check covers a rewrite that would not.)
+      const story = stories.find((candidate) => candidate.paroles.some((parole) => parole.caseNotes.length > 0))!;
+      const QUERY = 'query Turns($sid: ID!) { offender(sid: $sid) { sid ...P } } fragment P on Offender { parole { caseNumber caseNotes { date } } }';
+      const headers = async (roles: string[]) => ({ authorization: `Bearer ${await stack.token({ user: `turns-${roles.join('+')}`, roles })}` });
+      const [allowed, denied] = [await headers(['parole']), await headers(['law-enforcement'])];
+      const shape = (body: any) => ({
+        notes: body.data.offender.parole.map((parole: any) => (parole.caseNotes === null ? null : parole.caseNotes.length)),
+        errors: [...new Set((body.errors ?? []).map((error: any) => `${error.extensions?.code} ${error.path.map((part: unknown) => (typeof part === 'number' ? '[]' : part)).join('.')}`))],
+      });
+      const got = [];
+      for (const turn of [denied, allowed, denied, allowed]) got.push(shape((await stack.query(QUERY, { sid: story.person.sid }, turn)).body));
+      const counts = story.paroles.map((parole) => parole.caseNotes.length);
+      const open = { notes: counts, errors: [] };
+      const cut = { notes: counts.map(() => null), errors: ['FORBIDDEN offender.parole.[].caseNotes'] };
+      assert.deepEqual(got, [cut, open, cut, open]);
+    });
+  });
+
   describe('the door: development key and token sanity (IA-2, IA-5, SI-10)', () => {
     /** Production gateways over a key set file, and over a key set URL. */
     const production: Record<'file' | 'url', RunningGateway | undefined> = { file: undefined, url: undefined };
