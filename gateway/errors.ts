@@ -122,7 +122,7 @@ export function toldAsIndex(supergraphSdl: string): ReadonlyMap<string, string> 
         if (directive.name.value !== TOLD_AS_DIRECTIVE) continue;
         const value = directive.arguments?.find((argument) => argument.name.value === 'field')?.value;
         const element = `${definition.name.value}.${field.name.value}`;
-        if (value?.kind !== Kind.STRING || !/^[_A-Za-z]\w*$/.test(value.value)) throw new Error(`${element} has @${TOLD_AS_DIRECTIVE} without a field name; expected @${TOLD_AS_DIRECTIVE}(field: "<a field of ${definition.name.value}>")`);
+        if (value?.kind !== Kind.STRING || !/^[_A-Za-z]\w*$/.test(value.value)) throw new Error(`${element} has @${TOLD_AS_DIRECTIVE} without a valid field name; expected @${TOLD_AS_DIRECTIVE}(field: "<a field of ${definition.name.value}>")`);
         const earlier = index.get(field.name.value);
         if (earlier !== undefined && earlier !== value.value) throw new Error(`${element} is told as ${value.value} but another type's ${field.name.value} as ${earlier}; an error's path names the field, not its type, so one field name needs one target`);
         index.set(field.name.value, value.value);

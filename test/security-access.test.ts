@@ -237,11 +237,11 @@ describe('security suite: access (issue 10)', function () {
   describe('a cut inside a fragment, for users taking turns', () => {
     it('shapes each answer by its own user\'s cut when the cut is in a fragment', async () => {
       // The gateway keeps the operation it shapes answers with per document (its operation
-      // and fragment nodes: patches/@apollo+gateway), so two users' cuts of one query must
-      // each keep their own. (Here the audit's hidden SID gives each cut document its own
-      // operation node as well; the fragment check covers a rewrite that would not.)
+      // and fragment nodes: patches/@apollo+gateway). The operation here is only a spread, so
+      // both users' cut documents share its node and differ in fragment Q alone: the memo
+      // must tell them apart by the fragments.
       const story = stories.find((candidate) => candidate.paroles.some((parole) => parole.caseNotes.length > 0))!;
-      const QUERY = 'query Turns($sid: ID!) { offender(sid: $sid) { sid ...P } } fragment P on Offender { parole { caseNumber caseNotes { date } } }';
+      const QUERY = 'query Turns($sid: ID!) { ...Q } fragment Q on Query { offender(sid: $sid) { sid parole { caseNumber caseNotes { date } } } }';
       const headers = async (roles: string[]) => ({ authorization: `Bearer ${await stack.token({ user: `turns-${roles.join('+')}`, roles })}` });
       const [allowed, denied] = [await headers(['parole']), await headers(['law-enforcement'])];
       const shape = (body: any) => ({

@@ -112,21 +112,25 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     const killed = holder('600000');
     await locked(killed);
     const waiter = await openProcessLock(lockFile);
-    await assert.rejects(waiter.acquire(50), /held by another running process for more than 50 ms/);
+    await assert.rejects(waiter.acquire(50), /held by another writer \(another process, or another store on the same file in this process\) for more than 50 ms/);
     killed.kill('SIGKILL');
     await new Promise((resolve) => killed.once('exit', resolve));
 
     const release = await waiter.acquire(0); // 0: one try; the kernel dropped the dead holder's lock
     // Within one process the same lock is not taken twice either.
-    await assert.rejects(waiter.acquire(20), /held by another caller in this process/);
+    await assert.rejects(waiter.acquire(20), /held by another caller of this store/);
     await release();
-    await release(); // a second release is a no-op, not someone else's unlock
     const again = await waiter.acquire(0);
+    await release(); // a second release of the first hold is a no-op, not an unlock of the second
+    const other = await openProcessLock(lockFile);
+    await assert.rejects(other.acquire(20), /held by another writer/, 'the second hold was let go by the first one\'s second release');
     await again();
+    (await other.acquire(0))();
+    await other.dispose();
 
     const live = holder('600000');
     await locked(live);
-    await assert.rejects(waiter.acquire(50), /held by another running process/);
+    await assert.rejects(waiter.acquire(50), /held by another writer/);
     live.kill('SIGKILL');
     await new Promise((resolve) => live.once('exit', resolve));
     const store = await openFileAuditStore(file); // the next writer appends at once
@@ -138,48 +142,91 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     }
   });
 
-  it('keeps writers apart while holders die: three writers count under the lock, one is killed holding it each round', async function () {
+  it('follows a lock file that was removed or replaced while writers had it open', async () => {
+    const { file } = log();
+    const lockFile = `${file}.lock`;
+    const first = await openProcessLock(lockFile);
+    (await first.acquire(0))();
+    rmSync(lockFile); // an operator clearing what looks like a stale file
+    const second = await openProcessLock(lockFile); // a writer started since: a new file at that name
+    const release = await second.acquire(0);
+    // The first writer's open file is not the one at that name any more: it must not lock it
+    // and believe it holds the lock.
+    await assert.rejects(first.acquire(50), /held by another writer/);
+    await release();
+    (await first.acquire(0))();
+    await Promise.all([first.dispose(), second.dispose()]);
+  });
+
+  it('keeps writers apart while holders die: three writers count under the lock while eight holders are killed holding it', async function () {
     // Mutual exclusion while holders die. A lost count means the lock was held twice at
     // once; a writer timing out means a dead holder's lock was never freed. (The pid lock
     // this replaced had a race of that kind, found by review; its window was too narrow for
     // this test to hit: it passed against the old lock too, in five runs.)
-    this.timeout(60_000);
+    this.timeout(90_000);
     const { dir } = log();
     const lockFile = path.join(dir, 'count.lock');
     const counter = path.join(dir, 'count');
+    const stop = path.join(dir, 'stop');
     writeFileSync(counter, '0');
-    const ROUNDS = 200;
     const lockModule = JSON.stringify(path.resolve('gateway/audit/lock.ts'));
-    const writer = () => run(process.execPath, ['--import', 'tsx', '-e', `
-      const { readFileSync, writeFileSync } = await import('node:fs');
+    const child = (code: string) => spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const said = (process: ReturnType<typeof spawn>, pattern: RegExp) => new Promise<RegExpMatchArray>((resolve, reject) => {
+      let text = '';
+      process.stdout!.on('data', (chunk) => {
+        text += String(chunk);
+        const match = text.match(pattern);
+        if (match) resolve(match);
+      });
+      process.once('exit', (code) => reject(new Error(`child exited (${code}) before saying ${pattern}: ${text}`)));
+    });
+    // Writers count until told to stop (at most 20 000 rounds each: every loop is bounded).
+    const writers = Array.from({ length: 3 }, () => child(`
+      const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
       const { openProcessLock } = await import(${lockModule});
       const lock = await openProcessLock(${JSON.stringify(lockFile)});
-      for (let n = 0; n < ${ROUNDS}; n++) {
+      let rounds = 0;
+      while (!existsSync(${JSON.stringify(stop)}) && rounds < 20000) {
         const release = await lock.acquire(10000);
         const seen = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));
         await new Promise((resolve) => setImmediate(resolve)); // let a second holder in, if there could be one
         writeFileSync(${JSON.stringify(counter)}, String(seen + 1));
         await release();
+        if (++rounds === 1) console.log('started');
       }
-      await lock.dispose();`]);
-    // Holders that take the lock and are killed holding it, one after another, while the writers run.
-    const victims = async () => {
-      for (let n = 0; n < 8; n++) {
-        const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
-          const { openProcessLock } = await import(${lockModule});
-          const lock = await openProcessLock(${JSON.stringify(lockFile)});
-          await lock.acquire(10000);
-          console.log('locked');
-          setTimeout(() => {}, 600000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
-        await new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => String(chunk).includes('locked') && resolve()));
-        child.kill('SIGKILL');
-        await new Promise((resolve) => child.once('exit', resolve));
+      await lock.dispose();
+      console.log('done ' + rounds);`));
+    const finished = writers.map((writer) => said(writer, /done (\d+)/));
+    await Promise.all(writers.map((writer) => said(writer, /started/)));
+    // Read the count under the lock too (a writer may be between truncating and writing it).
+    const reader = await openProcessLock(lockFile);
+    const count = async () => {
+      const release = await reader.acquire(10000);
+      try {
+        return Number(readFileSync(counter, 'utf8'));
+      } finally {
+        await release();
       }
-      return 8;
     };
-    const [, , , killedHolding] = await Promise.all([writer(), writer(), writer(), victims()]);
-    assert.equal(killedHolding, 8);
-    assert.equal(Number(readFileSync(counter, 'utf8')), 3 * ROUNDS, 'every count made under the lock is kept');
+    const before = await count();
+    for (let n = 0; n < 8; n++) {
+      const victim = child(`
+        const { openProcessLock } = await import(${lockModule});
+        const lock = await openProcessLock(${JSON.stringify(lockFile)});
+        await lock.acquire(10000);
+        console.log('locked');
+        setTimeout(() => {}, 600000);`);
+      await said(victim, /locked/);
+      victim.kill('SIGKILL');
+      await new Promise((resolve) => victim.once('exit', resolve));
+    }
+    const during = (await count()) - before;
+    await reader.dispose();
+    writeFileSync(stop, '');
+    const rounds = (await Promise.all(finished)).map((match) => Number(match[1]));
+    assert.ok(during > 0, 'the writers were counting while the holders were killed');
+    assert.ok(rounds.every((count) => count > 0 && count < 20000), `rounds per writer: ${rounds}`);
+    assert.equal(Number(readFileSync(counter, 'utf8')), rounds.reduce((a, b) => a + b, 0), 'every count made under the lock is kept');
   });
 
   it('keeps one chain when several writer processes append at once (group commit, head re-read)', async () => {

@@ -17,7 +17,7 @@ describe('gateway errors: @obtsToldAs', () => {
 
   it('refuses a supergraph where one field name would be told at two places, or at no field', () => {
     assert.throws(() => toldAsIndex(`${typeWith('a: Int @obtsToldAs(field: "b")')} type Case { a: Int @obtsToldAs(field: "c") }`), /Case\.a is told as c but another type's a as b; an error's path names the field, not its type/);
-    assert.throws(() => toldAsIndex(typeWith('a: Int @obtsToldAs(field: "")')), /Offender\.a has @obtsToldAs without a field name; expected @obtsToldAs\(field: "<a field of Offender>"\)/);
+    assert.throws(() => toldAsIndex(typeWith('a: Int @obtsToldAs(field: "")')), /Offender\.a has @obtsToldAs without a valid field name; expected @obtsToldAs\(field: "<a field of Offender>"\)/);
     assert.deepEqual(Object.fromEntries(toldAsIndex(`${typeWith('a: Int @obtsToldAs(field: "b")')} type Case { a: Int @obtsToldAs(field: "b") }`)), { a: 'b' });
   });
 

@@ -20,8 +20,9 @@ export async function openFileCheckpointStore(file: string, key: CheckpointKey |
     async append(fields) {
       if (!key) throw new Error('no checkpoint key: this process can read checkpoints but not sign them');
       const release = await lock.acquire();
-      const handle = await open(file, 'a+');
+      let handle: Awaited<ReturnType<typeof open>> | undefined;
       try {
+        handle = await open(file, 'a+');
         const { size } = await handle.stat();
         const tail = await scanTail(handle, size, isCheckpoint);
         if (tail.goodEnd < size) await setAsideTornTail(file, handle, tail.goodEnd, size);
@@ -30,8 +31,11 @@ export async function openFileCheckpointStore(file: string, key: CheckpointKey |
         await handle.datasync();
         return checkpoint;
       } finally {
-        await handle.close();
-        await release();
+        try {
+          await handle?.close();
+        } finally {
+          await release(); // also when the file could not be opened or closed: the lock never stays behind
+        }
       }
     },
     async readAll() {

@@ -9,10 +9,14 @@
 // owner had already released (every append then waited for a live process that held
 // nothing: 503 until it exited) or leave two writers each thinking it held the lock.
 //
-// Uncontended, taking and releasing it is two fcntl calls (about 2 µs, against a link, a
-// stat and an unlink before). Within one process the kernel sees one holder, so a flag
-// keeps two callers of the same lock apart. Local file systems only (not NFS).
-import { closeSync, openSync } from 'node:fs';
+// Uncontended, taking and releasing it is two fcntl calls and a stat (a few µs, against a
+// link, a stat and an unlink before). The kernel keeps one lock per open file, so a flag
+// keeps two callers of the same ProcessLock apart; two ProcessLocks on one file, in one
+// process or two, exclude each other. A lock file removed or replaced while writers run
+// (an operator clearing "stale" files, a restore) is noticed at the next acquire: a lock
+// on a file nobody else opens would exclude nobody, so the writer opens the file now at
+// that name and locks that. Local file systems only (not NFS).
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /** A held lock; release it exactly once. */
@@ -46,32 +50,50 @@ function fileLocks(): FileLocks {
 
 export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
   const { tryLock, unlock } = fileLocks();
-  // Write access: a write lock on Linux needs a descriptor open for writing.
-  let fd: number | null = openSync(lockFile, 'a', 0o600);
+  // Read and write access: a write lock on Linux needs a descriptor open for writing, and on
+  // Windows plain append access (what 'a' gives) cannot be locked.
+  const openLockFile = () => {
+    const opened = openSync(lockFile, 'a+', 0o600);
+    const { dev, ino } = fstatSync(opened);
+    return { fd: opened, dev, ino };
+  };
+  let file: { fd: number; dev: number; ino: number } | null = openLockFile();
   let held = false;
   return {
     async acquire(waitMs = 5000) {
       const deadline = Date.now() + waitMs;
+      let reopened = 0;
       for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
-        if (fd === null) throw new Error(`audit lock ${lockFile} was closed`);
-        if (!held && tryLock(fd)) {
+        if (file === null) throw new Error(`audit lock ${lockFile} was closed`);
+        if (!held && tryLock(file.fd)) {
+          const now = statSync(lockFile, { throwIfNoEntry: false });
+          if (!now || now.ino !== file.ino || now.dev !== file.dev) {
+            // Locked a file that is no longer the one at that name: take the current one.
+            unlock(file.fd);
+            closeSync(file.fd);
+            file = null;
+            if (++reopened > 5) throw new Error(`audit lock ${lockFile} keeps being removed or replaced while writers use it; expected it to stay in place`);
+            file = openLockFile();
+            continue;
+          }
           held = true;
+          const mine = file;
           let released = false;
           return async () => {
             if (released) return;
             released = true;
             held = false;
-            if (fd !== null) unlock(fd);
+            if (file === mine) unlock(mine.fd);
           };
         }
-        if (Date.now() >= deadline) throw new Error(`audit lock ${lockFile} is held ${held ? 'by another caller in this process' : 'by another running process'} for more than ${waitMs} ms`);
+        if (Date.now() >= deadline) throw new Error(`audit lock ${lockFile} is held ${held ? 'by another caller of this store' : 'by another writer (another process, or another store on the same file in this process)'} for more than ${waitMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     },
     async dispose() {
-      if (fd === null) return;
-      const open = fd;
-      fd = null;
+      if (file === null) return;
+      const open = file.fd;
+      file = null;
       held = false;
       closeSync(open);
     },

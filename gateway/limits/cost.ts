@@ -27,9 +27,13 @@ const PAGE_ARGUMENTS = ['first', 'last'];
 /**
  * Arguments that bound the rows a field reads without returning them (matchCount's
  * `atMost`: index entries counted, up to two per unit of the bound). Each unit weighs half
- * a scalar field: one count to the largest bound (100 000) fits the default limit, as the
- * 25-result tracking search does, and two do not; fifteen aliases of it, which armor
- * costed at under 200, are refused. The default bound (1 000) adds 750 to a search.
+ * a scalar field, once per time the field runs: a count on a connection runs once per
+ * connection, not once per item of its page, so the enclosing field's page size does not
+ * multiply it (armor's rule multiplies everything under a paginated field). A count to the
+ * largest bound (100 000) weighs about 75 000: it fits the default limit (100 000) beside a
+ * plain 25-result search page, not beside the tracking search (84 000), and two do not
+ * fit; fifteen aliases of it, which armor costed at under 200, are refused. The default
+ * bound (1 000) adds 760-940 to a search page, its fields included.
  */
 const ROW_BOUND_ARGUMENTS = ['atMost'];
 const ROW_BOUND_COST = 0.5;
@@ -60,7 +64,9 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   // The page size this field will use (1 when it is not paginated), and the rows it reads beyond what it returns.
   const pageSize = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, PAGE_ARGUMENTS, 1);
   const rowBound = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, ROW_BOUND_ARGUMENTS, 0) * ROW_BOUND_COST;
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
+  // `enclosingPage`: the page size of the field whose selection this is (what the caller
+  // multiplies the result by), so that a per-run cost can be taken out of that product.
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>, enclosingPage: number): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -72,19 +78,20 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
           continue;
         }
         const given = selection.arguments ?? [];
-        total += DEPTH_FACTOR * (OBJECT_COST + rowBound(field, given) + walk(selection.selectionSet, type, seen)) * pageSize(field, given);
+        const page = pageSize(field, given);
+        total += DEPTH_FACTOR * (OBJECT_COST + rowBound(field, given) / enclosingPage + walk(selection.selectionSet, type, seen, page)) * page;
       } else {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value))) continue;
         const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
         const inner = selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...seen, selection.name.value]) : seen;
-        if (condition && isCompositeType(condition)) total += walk(fragment.selectionSet, condition, inner);
+        if (condition && isCompositeType(condition)) total += walk(fragment.selectionSet, condition, inner, enclosingPage);
       }
     }
     return total;
   };
   const root = schema.getRootType(operation.operation);
-  return root ? walk(operation.selectionSet, root, new Set()) / DEPTH_FACTOR : 0;
+  return root ? walk(operation.selectionSet, root, new Set(), 1) / DEPTH_FACTOR : 0;
 }
 
 /** Each user's share of the running work, weighed by this cost (gateway/limits/user-cost.ts). */

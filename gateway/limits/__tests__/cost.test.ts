@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { getOperationAST, Kind, parse, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { operationCost } from '../cost.ts';
+import { TRACKING_QUERY } from '../../../bench/scenarios.ts';
 
 describe('gateway/limits cost', () => {
   let schema: GraphQLSchema;
@@ -64,5 +65,18 @@ describe('gateway/limits cost', () => {
     // One count to the largest bound fits the default limit (100 000); two do not.
     const one = cost(COUNT('(atMost: 100000)'));
     assert.ok(one < 100_000 && 2 * one > 100_000, `a count to 100 000 costs ${one}`);
+  });
+
+  it('counts a count once per connection: the page size it sits beside does not multiply its bound', () => {
+    const page = (first: string, count: string) => `query { searchOffenders(lastName: "SMITH"${first}) { ${count} edges { node { sid } } } }`;
+    const added = (first: string, count: string) => cost(page(first, count)) - cost(page(first, ''));
+    const bound = (first: string) => added(first, 'matchCount(atMost: 100000) { count }') - added(first, 'matchCount(atMost: 1) { count }');
+    // The bound's share is the same at a page of 1, 25 and the schema's default of 20 (its
+    // own fields still count per item, as armor counts everything under a page).
+    const expected = Math.round((100_000 - 1) * 0.5 * 1.5); // half a unit per row, at the count's depth
+    assert.deepEqual([bound(', first: 1'), bound(', first: 25'), bound('')].map((value) => Math.round(value)), [expected, expected, expected]);
+    // A search screen's count beside the 25-result tracking search stays under the default limit.
+    const withCount = cost(TRACKING_QUERY.replace('edges { node {', 'matchCount { count exact } edges { node {'), { lastName: 'X' });
+    assert.ok(withCount < 100_000, `the tracking search with a count costs ${withCount}`);
   });
 });
