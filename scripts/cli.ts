@@ -66,7 +66,7 @@ export function parseCommandLine<O extends Record<string, CliOption>>(spec: CliS
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: Boolean(spec.positionals) });
   } catch (error) {
-    throw new UsageError(`${usageProblem(error as Error & { code?: string })}; see \`${spec.command} --help\``);
+    throw new UsageError(`${usageProblem(error as Error & { code?: string })}; see \`npm run ${spec.command} -- --help\``);
   }
   if (parsed.values.help) {
     console.log(helpText(spec));

@@ -39,9 +39,9 @@ describe('scripts: command lines', () => {
       }
       return 'accepted';
     };
-    assert.equal(refusal(['--colour', 'red']), 'unknown option --colour; see `demo --help`');
-    assert.equal(refusal(['--count']), 'option --count needs a value; see `demo --help`');
-    assert.equal(refusal(['extra']), 'unexpected argument extra; see `demo --help`');
+    assert.equal(refusal(['--colour', 'red']), 'unknown option --colour; see `npm run demo -- --help`');
+    assert.equal(refusal(['--count']), 'option --count needs a value; see `npm run demo -- --help`');
+    assert.equal(refusal(['extra']), 'unexpected argument extra; see `npm run demo -- --help`');
   });
 
   it('prints help with every option and an example, and returns null so nothing runs', () => {
@@ -80,7 +80,7 @@ describe('scripts: command lines', () => {
         assert.match(help.stdout, /Options:[\s\S]*Examples:/, script);
         const bad = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, '--no-such-option'], { env, encoding: 'utf8' });
         assert.equal(bad.status, 2, script);
-        assert.equal(bad.stderr.trim(), `${script}: unknown option --no-such-option; see \`${script} --help\``);
+        assert.equal(bad.stderr.trim(), `${script}: unknown option --no-such-option; see \`npm run ${script} -- --help\``);
       }
       assert.deepEqual(readdir(dataDir), [], '--help and refusals write nothing');
     } finally {
@@ -96,7 +96,7 @@ describe('scripts: command lines', () => {
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /--changes N[\s\S]*--modes LIST[\s\S]*Examples:/);
     for (const [args, message] of [
-      [['--no-such-option'], 'bench:events: unknown option --no-such-option; see `bench:events --help`'],
+      [['--no-such-option'], 'bench:events: unknown option --no-such-option; see `npm run bench:events -- --help`'],
       [['--changes', '5'], 'bench:events: --changes "5" is not valid; expected a whole number from 10 to 100000'],
       [['--modes', 'kafka'], 'bench:events: --modes "kafka" is not valid; expected feed, nats or feed,nats'],
       [['--nats', 'nats://10.1.2.3:4222'], 'bench:events: --nats "nats://10.1.2.3:4222" is not on loopback; the benchmark talks to loopback only (e.g. nats://127.0.0.1:4222)'],
