@@ -4,7 +4,7 @@
 // done to the log or its checkpoints, and what verify said). CJIS AU-9, AU-10, AU-11.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -98,18 +98,25 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     made.push(created.dir);
     return created;
   };
+  // Child processes of a test, killed after it whatever happened (a failed assertion must not
+  // leave a holder of a lock running after mocha exits).
+  const children: ReturnType<typeof spawn>[] = [];
+  const track = (child: ReturnType<typeof spawn>) => (children.push(child), child);
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 
   it('frees the lock of a writer killed with kill -9 at once, and waits for a live one', async () => {
     const { file } = log();
     const lockFile = `${file}.lock`;
-    const holder = (hold: string) => spawn(process.execPath, ['--import', 'tsx', '-e', `
+    const holder = (hold: string) => track(spawn(process.execPath, ['--import', 'tsx', '-e', `
       const { openProcessLock } = await import(${JSON.stringify(path.resolve('gateway/audit/lock.ts'))});
       const lock = await openProcessLock(${JSON.stringify(lockFile)});
       await lock.acquire();
       console.log('locked');
-      setTimeout(() => {}, ${hold});`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setTimeout(() => {}, ${hold});`], { stdio: ['ignore', 'pipe', 'inherit'] }));
     const locked = (child: ReturnType<typeof spawn>) => new Promise<void>((resolve) => child.stdout!.on('data', (chunk) => String(chunk).includes('locked') && resolve()));
-    const killed = holder('600000');
+    const killed = holder('60000');
     await locked(killed);
     const waiter = await openProcessLock(lockFile);
     await assert.rejects(waiter.acquire(50), /held by another writer \(another process, or another store on the same file in this process\) for more than 50 ms/);
@@ -128,7 +135,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     (await other.acquire(0))();
     await other.dispose();
 
-    const live = holder('600000');
+    const live = holder('60000');
     await locked(live);
     await assert.rejects(waiter.acquire(50), /held by another writer/);
     live.kill('SIGKILL');
@@ -158,6 +165,20 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     await Promise.all([first.dispose(), second.dispose()]);
   });
 
+  it('lets the kernel lock go when it cannot check the lock file, and says why', async () => {
+    const { dir } = log();
+    const folder = path.join(dir, 'locks');
+    mkdirSync(folder);
+    const lock = await openProcessLock(path.join(folder, 'x.lock'));
+    renameSync(folder, `${folder}-moved`);
+    writeFileSync(folder, ''); // the folder's name is now a file: checking the lock file fails with ENOTDIR
+    await assert.rejects(lock.acquire(0), /ENOTDIR/);
+    // The lock taken before the check failed was let go: another writer of that file takes it at once.
+    const other = await openProcessLock(path.join(`${folder}-moved`, 'x.lock'));
+    (await other.acquire(0))();
+    await Promise.all([lock.dispose(), other.dispose()]);
+  });
+
   it('keeps writers apart while holders die: three writers count under the lock while eight holders are killed holding it', async function () {
     // Mutual exclusion while holders die. A lost count means the lock was held twice at
     // once; a writer timing out means a dead holder's lock was never freed. (The pid lock
@@ -170,7 +191,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     const stop = path.join(dir, 'stop');
     writeFileSync(counter, '0');
     const lockModule = JSON.stringify(path.resolve('gateway/audit/lock.ts'));
-    const child = (code: string) => spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = (code: string) => track(spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] }));
     const said = (process: ReturnType<typeof spawn>, pattern: RegExp) => new Promise<RegExpMatchArray>((resolve, reject) => {
       let text = '';
       process.stdout!.on('data', (chunk) => {
@@ -178,15 +199,16 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
         const match = text.match(pattern);
         if (match) resolve(match);
       });
-      process.once('exit', (code) => reject(new Error(`child exited (${code}) before saying ${pattern}: ${text}`)));
+      process.once('close', (code) => reject(new Error(`child exited (${code}) before saying ${pattern}: ${text}`))); // close: its output is all read
     });
-    // Writers count until told to stop (at most 20 000 rounds each: every loop is bounded).
+    // Writers count until told to stop (at most 60 s each: every loop is bounded).
     const writers = Array.from({ length: 3 }, () => child(`
       const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
       const { openProcessLock } = await import(${lockModule});
       const lock = await openProcessLock(${JSON.stringify(lockFile)});
       let rounds = 0;
-      while (!existsSync(${JSON.stringify(stop)}) && rounds < 20000) {
+      const until = Date.now() + 60000;
+      while (!existsSync(${JSON.stringify(stop)}) && Date.now() < until) {
         const release = await lock.acquire(10000);
         const seen = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));
         await new Promise((resolve) => setImmediate(resolve)); // let a second holder in, if there could be one
@@ -197,6 +219,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
       await lock.dispose();
       console.log('done ' + rounds);`));
     const finished = writers.map((writer) => said(writer, /done (\d+)/));
+    finished.forEach((promise) => promise.catch(() => {})); // awaited below; a writer that dies early is told there
     await Promise.all(writers.map((writer) => said(writer, /started/)));
     // Read the count under the lock too (a writer may be between truncating and writing it).
     const reader = await openProcessLock(lockFile);
@@ -215,7 +238,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
         const lock = await openProcessLock(${JSON.stringify(lockFile)});
         await lock.acquire(10000);
         console.log('locked');
-        setTimeout(() => {}, 600000);`);
+        setTimeout(() => {}, 30000);`);
       await said(victim, /locked/);
       victim.kill('SIGKILL');
       await new Promise((resolve) => victim.once('exit', resolve));
@@ -225,7 +248,7 @@ describe('security suite: audit you can prove (AU-9, AU-10, AU-11)', function ()
     writeFileSync(stop, '');
     const rounds = (await Promise.all(finished)).map((match) => Number(match[1]));
     assert.ok(during > 0, 'the writers were counting while the holders were killed');
-    assert.ok(rounds.every((count) => count > 0 && count < 20000), `rounds per writer: ${rounds}`);
+    assert.ok(rounds.every((count) => count > 0), `rounds per writer: ${rounds}`);
     assert.equal(Number(readFileSync(counter, 'utf8')), rounds.reduce((a, b) => a + b, 0), 'every count made under the lock is kept');
   });
 

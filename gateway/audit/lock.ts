@@ -54,11 +54,28 @@ export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
   // Windows plain append access (what 'a' gives) cannot be locked.
   const openLockFile = () => {
     const opened = openSync(lockFile, 'a+', 0o600);
-    const { dev, ino } = fstatSync(opened);
-    return { fd: opened, dev, ino };
+    try {
+      const { dev, ino } = fstatSync(opened);
+      return { fd: opened, dev, ino };
+    } catch (error) {
+      closeSync(opened);
+      throw error;
+    }
   };
-  let file: { fd: number; dev: number; ino: number } | null = openLockFile();
+  type LockFile = ReturnType<typeof openLockFile>;
+  let file: LockFile | null = openLockFile();
   let held = false;
+  // Private, holding the kernel lock on `taken`: whether it is still the file at that name.
+  // Anything that fails here lets the kernel lock go before it throws.
+  const stillInPlace = (taken: LockFile): boolean => {
+    try {
+      const now = statSync(lockFile, { throwIfNoEntry: false });
+      return Boolean(now && now.ino === taken.ino && now.dev === taken.dev);
+    } catch (error) {
+      unlock(taken.fd);
+      throw error;
+    }
+  };
   return {
     async acquire(waitMs = 5000) {
       const deadline = Date.now() + waitMs;
@@ -66,14 +83,14 @@ export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
       for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
         if (file === null) throw new Error(`audit lock ${lockFile} was closed`);
         if (!held && tryLock(file.fd)) {
-          const now = statSync(lockFile, { throwIfNoEntry: false });
-          if (!now || now.ino !== file.ino || now.dev !== file.dev) {
+          if (!stillInPlace(file)) {
             // Locked a file that is no longer the one at that name: take the current one.
-            unlock(file.fd);
-            closeSync(file.fd);
-            file = null;
+            // The replacement is opened first, so a failure keeps this lock object usable.
+            const stale = file;
+            unlock(stale.fd);
             if (++reopened > 5) throw new Error(`audit lock ${lockFile} keeps being removed or replaced while writers use it; expected it to stay in place`);
             file = openLockFile();
+            closeSync(stale.fd);
             continue;
           }
           held = true;
@@ -94,6 +111,8 @@ export async function openProcessLock(lockFile: string): Promise<ProcessLock> {
       if (file === null) return;
       const open = file.fd;
       file = null;
+      // Unlocked before it is closed: Windows may free a lock some time after the close.
+      if (held) unlock(open);
       held = false;
       closeSync(open);
     },

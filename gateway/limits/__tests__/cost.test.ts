@@ -77,6 +77,7 @@ describe('gateway/limits cost', () => {
     assert.deepEqual([bound(', first: 1'), bound(', first: 25'), bound('')].map((value) => Math.round(value)), [expected, expected, expected]);
     // A search screen's count beside the 25-result tracking search stays under the default limit.
     const withCount = cost(TRACKING_QUERY.replace('edges { node {', 'matchCount { count exact } edges { node {'), { lastName: 'X' });
+    assert.ok(withCount > cost(TRACKING_QUERY, { lastName: 'X' }), 'the count was added to the tracking search');
     assert.ok(withCount < 100_000, `the tracking search with a count costs ${withCount}`);
   });
 });
