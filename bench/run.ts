@@ -60,7 +60,6 @@ const parsed = (() => {
   }
 })();
 if (!parsed) process.exit(0);
-
 const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
   console.error(`bench: ${message}; see \`npm run bench -- --help\``);
@@ -205,7 +204,7 @@ try {
   // 2. Throughput and latency, contenders alternating round by round.
   const databases = () => pidsByName(DATABASE_PROCESS_NAMES);
   const subgraphPids = () => Object.values(system.pids().subgraphs).flat();
-  const p50s = new Map<string, Map<number, Map<string, number>>>(); // workload → connections → contender → median p50
+  const p50s: { workload: string; connections: number; byContender: Map<string, number> }[] = []; // median p50 per contender
   console.log('\n| workload | connections | contender | req/s | p50 ms | p99 ms | CPU ms per request: gateway / subgraphs / databases | ratio req/s to OBTS, median of rounds (range) |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const scenario of chosen) {
@@ -235,12 +234,10 @@ try {
       // Each round's ratio pairs contenders that ran seconds apart, so the machine's drift
       // (±15 % over an hour here) cancels; the median and range of those are printed.
       const ourRounds = runs.get('OBTS')!.rps;
+      p50s.push({ workload: scenario.name, connections, byContender: new Map(contenders.map((c) => [c.name, median(runs.get(c.name)!.p50)])) });
       for (const contender of contenders) {
         const run = runs.get(contender.name)!;
         const cpu = [0, 1, 2].map((i) => median(run.cpu.map((c) => c[i])).toFixed(1)).join(' / ');
-        if (!p50s.has(scenario.name)) p50s.set(scenario.name, new Map());
-        if (!p50s.get(scenario.name)!.has(connections)) p50s.get(scenario.name)!.set(connections, new Map());
-        p50s.get(scenario.name)!.get(connections)!.set(contender.name, median(run.p50));
         const ratios = run.rps.map((rps, round) => rps / ourRounds[round]);
         const spread = contender.name === 'OBTS' || rounds < 2 ? '' : ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
         console.log(`| ${scenario.name} | ${connections} | ${contender.name} | ${Math.round(median(run.rps))} | ${median(run.p50)} | ${median(run.p99)} | ${cpu} | ${median(ratios).toFixed(2)}${spread} |`);
@@ -253,9 +250,9 @@ try {
     console.log(`\nLatency at ${offenders} offenders ÷ latency at ${scale.offenders} (p50, medians of the interleaved rounds above):\n`);
     console.log('| workload | connections | p50 ms here | p50 ms there | ratio |');
     console.log('|---|---|---|---|---|');
-    for (const [name, byConnections] of p50s) for (const [connections, byContender] of byConnections) {
+    for (const { workload, connections, byContender } of p50s) {
       const [here, away] = [byContender.get('OBTS')!, byContender.get(there)!];
-      console.log(`| ${name} | ${connections} | ${here} | ${away} | ${(here / away).toFixed(2)} |`);
+      console.log(`| ${workload} | ${connections} | ${here} | ${away} | ${(here / away).toFixed(2)} |`);
     }
   }
 

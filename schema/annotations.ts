@@ -6,9 +6,8 @@
 // belong to the subgraph that owns them and are checked there. Nested value types (a
 // warrant's status) are reached only through an annotated field and inherit its rule.
 import { Kind, type ConstDirectiveNode, type DocumentNode, type FieldDefinitionNode } from 'graphql';
-import { fieldAccess, PERMISSION_DIRECTIVE, PUBLIC_DIRECTIVE, ROOT_TYPES, TOLD_AS_DIRECTIVE } from '../subgraphs/shared/permissions.ts';
+import { ERRORS_LINK, fieldAccess, PERMISSION_DIRECTIVE, PERMISSION_LINK, PUBLIC_DIRECTIVE, ROOT_TYPES, TOLD_AS_DIRECTIVE } from '../subgraphs/shared/permissions.ts';
 import type { Issue } from './diagnostics.ts';
-
 
 export interface ParsedSdl { name: string; file: string; document: DocumentNode }
 
@@ -80,7 +79,7 @@ export function annotationIssues(sdl: ParsedSdl, knownPermissions: ReadonlySet<s
   }
   for (const name of used) {
     if (composed.has(name)) continue;
-    const link = name === TOLD_AS_DIRECTIVE ? `@link(url: "https://obts.ct.gov/errors/v1.0", import: ["@${TOLD_AS_DIRECTIVE}"])` : '@link(url: "https://obts.ct.gov/permission/v1.0", import: ["@obtsPermission", "@obtsPublic"])';
+    const link = name === TOLD_AS_DIRECTIVE ? `@link(url: "${ERRORS_LINK}", import: ["@${TOLD_AS_DIRECTIVE}"])` : `@link(url: "${PERMISSION_LINK}", import: ["@${PERMISSION_DIRECTIVE}", "@${PUBLIC_DIRECTIVE}"])`;
     issues.push({ code: 'OBTS_DIRECTIVE_NOT_COMPOSED', subgraph: sdl.name, file: sdl.file, line: 1, column: 1, element: `@${name}`, message: `the SDL uses @${name} but does not compose it, so the gateway would never see it`, hint: `add to \`extend schema\`: ${link} @composeDirective(name: "@${name}")` });
   }
   return issues;

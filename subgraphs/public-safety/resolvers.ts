@@ -12,12 +12,12 @@ import { parseFbiNumber, parseSearch, SEARCH_FIELD, type SearchArgs } from './se
 import { searchKeyOf, type OffenderCriteria, type OffenderRecord, type PublicSafetyStore } from './store/index.ts';
 import { disclosed, type DisclosureInput } from '../shared/disclosure.ts';
 import { badInput } from '../shared/errors.ts';
+import { feedResolver } from '../shared/outbox/resolvers.ts';
+import { erasedDockets } from './store/changes.ts';
 
 /** OffenderConnection.matchCount's bound: the default, and the most a caller may ask for. */
 const DEFAULT_MATCH_COUNT = 1000;
 const MAX_MATCH_COUNT = 100_000;
-import { feedResolver } from '../shared/outbox/resolvers.ts';
-import { erasedDockets } from './store/changes.ts';
 
 export interface PublicSafetyContext extends BaseContext {
   store: PublicSafetyStore;

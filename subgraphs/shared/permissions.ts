@@ -25,9 +25,12 @@ export const PUBLIC_DIRECTIVE = 'obtsPublic';
 /**
  * The directive that names the API field an error at a non-API field is told at (an
  * @inaccessible field another subgraph reads through @requires; gateway/errors.ts). Its own
- * @link, https://obts.ct.gov/errors/v1.0, so only the subgraphs that use it define it.
+ * @link (ERRORS_LINK), so only the subgraphs that use it define it.
  */
 export const TOLD_AS_DIRECTIVE = 'obtsToldAs';
+
+/** The @link of TOLD_AS_DIRECTIVE. */
+export const ERRORS_LINK = 'https://obts.ct.gov/errors/v1.0';
 
 /** The SDL every subgraph adds to use the directive (Federation 2 custom directive). */
 export const PERMISSION_LINK = 'https://obts.ct.gov/permission/v1.0';
