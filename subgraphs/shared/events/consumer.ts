@@ -26,8 +26,30 @@ export interface FeedConsumerOptions {
   kind?: ChangeKind;
   source: FeedSource;
   handle(event: ChangeEvent): Promise<void>;
-  /** Pause when the feed is idle (gateway source). */
+  /**
+   * Gateway source: the pause after the first page that brings nothing (default 200 ms);
+   * each further empty page doubles it, up to `maxIdleMs` (default 2 000 ms), and a page
+   * with events sets it back. An idle feed is then asked about once every two seconds,
+   * not five or ten times a second: each read is a request through the gateway, audited
+   * and counted against the consumer's rate limit.
+   */
   idleMs?: number;
+  maxIdleMs?: number;
+}
+
+/** Where a consumer waits before its next read of the feed through the gateway. */
+export function nextPause(state: { idleRun: number }, outcome: { events: number } | { failed: true; retryAfterS?: number; backoffMs: number }, idleMs: number, maxIdleMs: number): number {
+  if ('failed' in outcome) {
+    state.idleRun = 0;
+    // A rate limit's Retry-After is a promise that an earlier read is futile (at most a minute).
+    return outcome.retryAfterS !== undefined ? Math.min(outcome.retryAfterS, 60) * 1000 : outcome.backoffMs;
+  }
+  if (outcome.events > 0) {
+    state.idleRun = 0;
+    return idleMs;
+  }
+  state.idleRun += 1;
+  return Math.min(idleMs * 2 ** (state.idleRun - 1), Math.max(idleMs, maxIdleMs));
 }
 
 export interface RunningConsumer {
@@ -56,9 +78,12 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
     let failingSince: number | undefined;
     let lastWarning = 0;
     let backoffMs = 1000;
+    const idleMs = options.idleMs ?? 200;
+    const maxIdleMs = options.maxIdleMs ?? 2_000;
+    const pacing = { idleRun: 0 };
+    let rateLimitedSince: number | undefined;
     while (!stopped) {
-      let more = false;
-      let failed = false;
+      let pause: number;
       try {
         const response = await fetch(source.url, {
           method: 'POST',
@@ -67,6 +92,24 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
           signal: AbortSignal.timeout(30_000),
         }).catch((error: Error) => { throw Object.assign(error, { gatewayDown: true }); });
         if (response.status === 502 || response.status === 503) throw Object.assign(new Error(`the gateway answered ${response.status} (not up, or draining)`), { gatewayDown: true });
+        const retryAfter = response.status === 429 ? Number(response.headers.get('retry-after')) : NaN;
+        if (Number.isFinite(retryAfter) && retryAfter >= 0) {
+          // The gateway's rate limit (GATEWAY_RATE_LIMIT per user and minute): a catching-up
+          // consumer reads pages back to back and meets it; it waits as told, and says so
+          // once, not as a failure, unless it lasts.
+          await response.body?.cancel();
+          if (rateLimitedSince === undefined) {
+            rateLimitedSince = Date.now();
+            logger.info({ consumer: options.name, retryAfterS: retryAfter }, 'feed reads rate-limited by the gateway; waiting as told (GATEWAY_RATE_LIMIT)');
+          } else if (Date.now() - rateLimitedSince >= 5 * 60_000 && Date.now() - lastWarning >= 60_000) {
+            lastWarning = Date.now();
+            logger.warn({ consumer: options.name, limitedMs: Date.now() - rateLimitedSince }, 'feed reads rate-limited for 5 minutes or more; raise GATEWAY_RATE_LIMIT, or give this consumer its own service user');
+          }
+          pause = nextPause(pacing, { failed: true, retryAfterS: retryAfter, backoffMs }, idleMs, maxIdleMs);
+          if (!stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, pause); });
+          continue;
+        }
+        rateLimitedSince = undefined;
         const body = await response.json() as { data?: Record<string, { events: ChangeEvent[]; endCursor: string; hasMore: boolean } | null>; errors?: Array<{ message: string }> };
         const page = body.data?.[field];
         if (!page) throw new Error(`feed ${options.feed} answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
@@ -74,13 +117,12 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
         const next = Number(page.endCursor);
         if (next > after) await source.cursor.save(next);
         after = Math.max(after, next);
-        more = page.hasMore;
+        pause = page.hasMore ? 0 : nextPause(pacing, { events: page.events.length }, idleMs, maxIdleMs);
         if (lastWarning) logger.info({ consumer: options.name, failingMs: Date.now() - (failingSince ?? Date.now()) }, 'feed read works again');
         failingSince = undefined;
         lastWarning = 0;
         backoffMs = 1000;
       } catch (error) {
-        failed = true;
         failingSince ??= Date.now();
         // A gateway that is not up (yet, or any more) is expected for 30 s: at `npm start` the
         // subgraphs come up before it, and it drains first. Anything else (a refused token, a
@@ -90,10 +132,10 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
           lastWarning = Date.now();
           logger.warn({ err: error, consumer: options.name }, down ? 'feed read failing for 30 s or more; retrying (next warning in a minute if it still fails)' : 'feed read failed; retrying (next warning in a minute if it still fails)');
         }
+        pause = nextPause(pacing, { failed: true, backoffMs }, idleMs, maxIdleMs);
+        backoffMs = Math.min(backoffMs * 2, 5_000);
       }
-      const pause = failed ? backoffMs : options.idleMs ?? 200;
-      if (failed) backoffMs = Math.min(backoffMs * 2, 5_000);
-      if ((failed || !more) && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, pause); });
+      if (pause > 0 && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, pause); });
     }
   })();
   return {
