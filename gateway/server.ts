@@ -12,7 +12,7 @@ import express from 'express';
 import { Counter, Gauge } from 'prom-client';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import { ROOT } from '../schema/subgraphs.ts';
@@ -152,7 +152,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
     // Order matters: the permission cut rewrites the query before the audit adds its hidden
     // SID selections, and marks refused fields before the audit records the answer and
     // before /metrics counts its outcome.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), unknownOperationStatus, collapseRepeatedErrors(toldAs), ...limits.plugins, permissions, metrics.plugin, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), unknownOperationStatus, collapseRepeatedErrors(toldAs), ...limits.plugins, permissions, metrics.plugin, auditPlugin(audit), ...(training ? [syntheticNoticePlugin()] : [])],
   });
   await server.start();
   const tokenLookups = new Counter({ name: 'obts_gateway_token_cache_lookups_total', help: 'Bearer tokens looked up in the cache of verified tokens (GATEWAY_TOKEN_CACHE_SIZE), by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
@@ -210,6 +210,10 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
   app.use(
     '/graphql',
     (_req, res, next) => {
+      // Nothing answered here may be kept by a browser or a proxy: an answer carries CJI, and
+      // a refusal says who was refused what (CJIS 5.10; the cache-control plugin is off, so
+      // no schema hint can lift it).
+      res.setHeader('cache-control', 'no-store');
       // Draining for a stop: answers in flight finish; a new request is told to go elsewhere.
       if (!draining) return next();
       res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });

@@ -433,6 +433,21 @@ describe('security suite: access (issue 10)', function () {
     });
   });
 
+  describe('answers are not kept by browsers or proxies', () => {
+    it('marks every /graphql answer no-store: data, a refused token, a body that is not JSON', async () => {
+      const post = (headers: Record<string, string>, body: string) => fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const data = await post(await as('C'), JSON.stringify({ query: 'query($sid: ID!) { offender(sid: $sid) { sid name { last } } }', variables: { sid: pending.person.sid } }));
+      const answered = await data.json() as { data?: { offender?: { sid: string } } };
+      const refused = await post({ authorization: 'Bearer not-a-token' }, JSON.stringify({ query: '{ __typename }' }));
+      const broken = await post(await as('C'), '{"query": ');
+      assert.deepEqual({
+        sid: answered.data?.offender?.sid,
+        statuses: [data.status, refused.status, broken.status],
+        cacheControl: [data, refused, broken].map((response) => response.headers.get('cache-control')),
+      }, { sid: pending.person.sid, statuses: [200, 401, 400], cacheControl: ['no-store', 'no-store', 'no-store'] });
+    });
+  });
+
   describe('cost counts what will run (SC-5)', () => {
     // A search page whose cases are pages too: 100 × 100 is far over the limit, 5 × 5 is not.
     const PAGES = 'query Pages($n: Int) { searchOffenders(lastName: "SMITH", first: $n) { edges { node { sid name { last first } courtCases(first: $n) { edges { node { docketNumber charges { statute description } } } } } } } }';

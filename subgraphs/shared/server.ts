@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
@@ -41,8 +41,9 @@ export function buildSubgraphServer<S extends StoreHandle, C extends BaseContext
     includeStacktraceInErrorResponses: false,
     // Compact JSON for the gateway to parse (Apollo Server pretty-prints by default).
     stringifyResult: (result) => JSON.stringify(result),
-    // Subgraph traces would only feed Apollo's usage reporting, which OBTS never sends.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // Subgraph traces would only feed Apollo's usage reporting, which OBTS never sends; cache
+    // hints (a hook on every field resolved) would only set a Cache-Control the gateway ignores.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
 }
 
