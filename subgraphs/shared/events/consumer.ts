@@ -94,34 +94,33 @@ function gatewayConsumer(options: FeedConsumerOptions, source: Extract<FeedSourc
         if (response.status === 502 || response.status === 503) throw Object.assign(new Error(`the gateway answered ${response.status} (not up, or draining)`), { gatewayDown: true });
         const retryAfter = response.status === 429 ? Number(response.headers.get('retry-after')) : NaN;
         if (Number.isFinite(retryAfter) && retryAfter >= 0) {
-          // The gateway's rate limit (GATEWAY_RATE_LIMIT per user and minute): a catching-up
-          // consumer reads pages back to back and meets it; it waits as told, and says so
-          // once, not as a failure, unless it lasts.
+          // The gateway's limits (GATEWAY_RATE_LIMIT per user and minute, above all): a
+          // catching-up consumer reads pages back to back and meets them; it waits as told,
+          // and says so once, not as a failure, unless it lasts.
           await response.body?.cancel();
           if (rateLimitedSince === undefined) {
             rateLimitedSince = Date.now();
-            logger.info({ consumer: options.name, retryAfterS: retryAfter }, 'feed reads rate-limited by the gateway; waiting as told (GATEWAY_RATE_LIMIT)');
+            logger.info({ consumer: options.name, retryAfterS: retryAfter }, 'feed reads refused for now by the gateway\'s limits (429); waiting its Retry-After (GATEWAY_RATE_LIMIT)');
           } else if (Date.now() - rateLimitedSince >= 5 * 60_000 && Date.now() - lastWarning >= 60_000) {
             lastWarning = Date.now();
-            logger.warn({ consumer: options.name, limitedMs: Date.now() - rateLimitedSince }, 'feed reads rate-limited for 5 minutes or more; raise GATEWAY_RATE_LIMIT, or give this consumer its own service user');
+            logger.warn({ consumer: options.name, limitedMs: Date.now() - rateLimitedSince }, 'feed reads refused by the gateway\'s limits for 5 minutes or more; raise GATEWAY_RATE_LIMIT, or give this consumer its own service user');
           }
           pause = nextPause(pacing, { failed: true, retryAfterS: retryAfter, backoffMs }, idleMs, maxIdleMs);
-          if (!stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, pause); });
-          continue;
+        } else {
+          rateLimitedSince = undefined;
+          const body = await response.json() as { data?: Record<string, { events: ChangeEvent[]; endCursor: string; hasMore: boolean } | null>; errors?: Array<{ message: string }> };
+          const page = body.data?.[field];
+          if (!page) throw new Error(`feed ${options.feed} answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+          for (const event of page.events) await options.handle(event);
+          const next = Number(page.endCursor);
+          if (next > after) await source.cursor.save(next);
+          after = Math.max(after, next);
+          pause = page.hasMore ? 0 : nextPause(pacing, { events: page.events.length }, idleMs, maxIdleMs);
+          if (lastWarning) logger.info({ consumer: options.name, failingMs: Date.now() - (failingSince ?? Date.now()) }, 'feed read works again');
+          failingSince = undefined;
+          lastWarning = 0;
+          backoffMs = 1000;
         }
-        rateLimitedSince = undefined;
-        const body = await response.json() as { data?: Record<string, { events: ChangeEvent[]; endCursor: string; hasMore: boolean } | null>; errors?: Array<{ message: string }> };
-        const page = body.data?.[field];
-        if (!page) throw new Error(`feed ${options.feed} answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
-        for (const event of page.events) await options.handle(event);
-        const next = Number(page.endCursor);
-        if (next > after) await source.cursor.save(next);
-        after = Math.max(after, next);
-        pause = page.hasMore ? 0 : nextPause(pacing, { events: page.events.length }, idleMs, maxIdleMs);
-        if (lastWarning) logger.info({ consumer: options.name, failingMs: Date.now() - (failingSince ?? Date.now()) }, 'feed read works again');
-        failingSince = undefined;
-        lastWarning = 0;
-        backoffMs = 1000;
       } catch (error) {
         failingSince ??= Date.now();
         // A gateway that is not up (yet, or any more) is expected for 30 s: at `npm start` the
