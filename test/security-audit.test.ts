@@ -542,6 +542,9 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     for (const [id, query] of Object.entries({
       'own-records-alias-node': 'query OwnAlias($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { sid: trackingNumber docketNumber status } } } } }',
       'own-records-alias-edge': 'query OwnAliasEdge($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { sid: cursor node { docketNumber status } } } } }',
+      // Aliases on the fields the record reads do not hide what was disclosed (C.G.S. 54-142h(c)).
+      'own-records-alias-fields': 'query OwnAliasFields($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { d: docketNumber s: status } } } } }',
+      'own-records-alias-fragment': 'query OwnAliasFragment($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { ...C } } } } } fragment C on CourtCase { n: docketNumber ... on CourtCase { st: status } }',
     })) {
       const answer = await stack.query(query, { sid: pending.person.sid }, { 'x-request-id': id });
       assert.equal(answer.body.errors, undefined, JSON.stringify(answer.body.errors));
@@ -591,6 +594,15 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     const answer = await stack.query('query Case($d: ID!) { courtCase(docketNumber: $d) { docketNumber status } }', { d: pending.docket }, { 'x-request-id': 'nonconviction-1' });
     assert.equal(answer.body.data.courtCase.status, 'OPEN');
     assert.deepEqual((await byClientId('nonconviction-1'))!.nonconviction, [{ sid: pending.sid, what: [`case ${pending.docket} pending`] }]);
+    // A nolled or dismissed charge on a case that stands (another count convicted) is listed under any alias.
+    const nolled = stories.flatMap((story) => story.cases.filter((c) => !c.erased && c.charges.some((charge) => charge.disposition === 'NOLLE' || charge.disposition === 'DISMISSED')).map((c) => ({ sid: story.person.sid, docket: c.docketNumber })))[0];
+    assert.ok(nolled, 'the synthetic stories hold a standing case with a nolled or dismissed charge');
+    await stack.query('query Charges($d: ID!) { courtCase(docketNumber: $d) { docketNumber charges { count dispositionCode } } }', { d: nolled.docket }, { 'x-request-id': 'nonconviction-plain' });
+    await stack.query('query ChargesAliased($d: ID!) { courtCase(docketNumber: $d) { n: docketNumber c: charges { k: count ...D } } } fragment D on CourtCharge { x: dispositionCode }', { d: nolled.docket }, { 'x-request-id': 'nonconviction-aliased' });
+    const plain = (await byClientId('nonconviction-plain'))!.nonconviction;
+    assert.equal(plain?.[0]?.sid, nolled.sid, JSON.stringify(plain));
+    assert.match(plain![0].what.join(), new RegExp(`case ${nolled.docket} charge \\d+ (NOLLE|DISMISSED)`));
+    assert.deepEqual((await byClientId('nonconviction-aliased'))!.nonconviction, plain, 'aliases and fragments hide no disclosure');
 
     const cli = async (...args: string[]) => (await run2(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', ...args, '--user', 'suite-auditor'], { env: { ...process.env, OBTS_DATA_DIR: stack.dataDir, AUDIT_DATABASE_URL: '' } })).stdout;
     const disclosures = await cli('disclosures', pending.sid);

@@ -5,7 +5,7 @@
 // fails, the answer is replaced by an error with no data (the data never leaves unaudited).
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { getOperationAST, Kind, print, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { getOperationAST, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { perDocument } from '../document-memo.ts';
 import { logger } from '../../subgraphs/shared/log.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
@@ -57,10 +57,11 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
           const { response, contextValue } = requestContext;
           if (response.body.kind !== 'single') return; // incremental delivery is not enabled
           const result = response.body.singleResult;
-          const { hiddenSids: hidden, nonconviction } = takeDisclosures(result.data);
+          // One walk beside the operation (the hidden SID selections included): who, and which nonconviction information.
+          const { sids, nonconviction } = takeDisclosures({ operation: requestContext.operation, document: requestContext.document, variables: requestContext.request.variables }, result.data);
           contextValue.markAudited?.();
           try {
-            await store.append({ ...operationEntry(requestContext, result.data, result.errors, hidden), ...(nonconviction.length ? { nonconviction } : {}) });
+            await store.append({ ...operationEntry(requestContext, result.data, result.errors, sids), ...(nonconviction.length ? { nonconviction } : {}) });
           } catch (error) {
             logger.error({ err: error, requestId: contextValue.requestId, store: store.describe }, 'audit write failed; answer withheld');
             response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_FAILED_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }] } };
@@ -73,7 +74,7 @@ export function auditPlugin(store: AuditStore): ApolloServerPlugin<AuditedContex
 }
 
 // Private: the record for one operation.
-function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined, hiddenSids: string[]): AuditEntry {
+function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[] | undefined, sids: string[]): AuditEntry {
   const { contextValue: context, request } = requestContext;
   // A persisted query sent by its hash alone has no request.query: Apollo's `source` is the
   // document it found for the hash, recorded in full beside its hash.
@@ -96,7 +97,7 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     ...(sent === null && document !== null ? { persistedDocument: document.slice(0, 20_000) } : {}),
     ...boundedVariables(request.variables),
     subgraphs: [...context.subgraphsCalled].sort(),
-    sids: [...new Set([...disclosedSids(requestContext, data), ...hiddenSids])].sort(),
+    sids,
     outcome: outcomeOf(data, errors),
     reason: errors?.length ? [...new Set(errors.map((error) => String(error.extensions?.code ?? 'ERROR')))].join(',') : null,
     clientAddress: context.clientAddress,
@@ -113,38 +114,4 @@ export function outcomeOf(data: Record<string, unknown> | null | undefined, erro
   const hasData = Boolean(data && Object.values(data).some((value) => value !== null));
   if (hasData) return 'partial';
   return errors.every((error) => REFUSAL_CODES.has(String(error.extensions?.code))) ? 'refused' : 'error';
-}
-
-/**
- * Every offender SID the answer disclosed, sorted, each once: values of `sid` fields (under
- * any alias) and `sid` arguments of fields that answered with data (`offender(sid: …) { name }`
- * discloses that offender without returning the SID). Walks the operation beside the data,
- * so an alias cannot hide a disclosure.
- */
-export function disclosedSids(requestContext: Pick<GraphQLRequestContext<any>, 'operation' | 'document' | 'request'>, data: unknown): string[] {
-  const found = new Set<string>();
-  const operation = requestContext.operation;
-  if (!operation || !data) return [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of requestContext.document?.definitions ?? []) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const variables = requestContext.request.variables ?? {};
-  const walk = (selections: readonly SelectionNode[], value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach((item) => walk(selections, item));
-    if (!value || typeof value !== 'object') return;
-    for (const selection of selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, value);
-      else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value)?.selectionSet.selections ?? [], value);
-      else {
-        const child = (value as Record<string, unknown>)[selection.alias?.value ?? selection.name.value];
-        if (child === undefined || child === null) continue;
-        if (selection.name.value === 'sid' && typeof child === 'string') found.add(child);
-        const argument = selection.arguments?.find((candidate) => candidate.name.value === 'sid');
-        const sid = argument && (argument.value.kind === Kind.VARIABLE ? variables[argument.value.name.value] : argument.value.kind === Kind.STRING ? argument.value.value : undefined);
-        if (typeof sid === 'string') found.add(sid);
-        if (selection.selectionSet) walk(selection.selectionSet.selections, child);
-      }
-    }
-  };
-  walk(operation.selectionSet.selections, data);
-  return [...found].sort();
 }

@@ -53,20 +53,27 @@ function complete(value: unknown, type: TypeNode, selectionSet: SelectionSetNode
   const inner = type.kind === Kind.NON_NULL_TYPE ? type.type : type;
   if (inner.kind === Kind.LIST_TYPE) {
     if (!Array.isArray(value)) return MISSING;
-    const items = value.map((item) => complete(item, inner.type, selectionSet, types));
-    return items.includes(MISSING) ? MISSING : items;
+    // The list as it came unless an item had to change (no copy per object of a whole page).
+    let items: unknown[] | null = null;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = complete(value[index], inner.type, selectionSet, types);
+      if (item === MISSING) return MISSING;
+      if (item !== value[index]) (items ??= value.slice())[index] = item;
+    }
+    return items ?? value;
   }
   if (!selectionSet || typeof value !== 'object') return value;
   const fields = types.get(inner.name.value);
   if (!fields) return value;
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const given = value as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null; // copied only when a field is filled in
   for (const node of selectionSet.selections) {
     if (node.kind !== Kind.FIELD) continue;
     const field = fields.get(node.name.value);
     if (!field) continue;
-    const part = complete((value as Record<string, unknown>)[node.name.value], field.type, node.selectionSet, types);
+    const part = complete(given[node.name.value], field.type, node.selectionSet, types);
     if (part === MISSING) return MISSING;
-    out[node.name.value] = part;
+    if (part !== given[node.name.value]) (out ??= { ...given })[node.name.value] = part;
   }
-  return out;
+  return out ?? given;
 }
