@@ -544,6 +544,8 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
       'own-records-alias-edge': 'query OwnAliasEdge($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { sid: cursor node { docketNumber status } } } } }',
       // Aliases on the fields the record reads do not hide what was disclosed (C.G.S. 54-142h(c)).
       'own-records-alias-fields': 'query OwnAliasFields($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { d: docketNumber s: status } } } } }',
+      // The same field twice, its sub-selections split: GraphQL answers one object holding both.
+      'own-records-split-fields': 'query OwnSplit($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { docketNumber } } } ...S } } fragment S on Offender { courtCases(first: 100) { edges { node { status } } } }',
       'own-records-alias-fragment': 'query OwnAliasFragment($sid: ID!) { offender(sid: $sid) { name { last } courtCases(first: 100) { edges { node { ...C } } } } } fragment C on CourtCase { n: docketNumber ... on CourtCase { st: status } }',
     })) {
       const answer = await stack.query(query, { sid: pending.person.sid }, { 'x-request-id': id });

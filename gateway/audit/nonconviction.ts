@@ -29,12 +29,63 @@ type RuleField = 'docketNumber' | 'status' | 'dispositionCode' | 'count' | 'stat
 const RULE_FIELDS: ReadonlySet<string> = new Set<RuleField>(['docketNumber', 'status', 'dispositionCode', 'count', 'statute', 'verdict', 'sequence']);
 
 /**
+ * One selection set as the answer holds it: a field per response key, the sub-selections of
+ * every field under that key merged (GraphQL merges `a { x } a { y }`, and fragments, into one
+ * object), as graphql-js's collectFields does. Built once per document and selection set,
+ * each child when the walk first needs it.
+ */
+interface Plan {
+  fields: PlanField[];
+  /** Response keys of the fields the rules read, with their field names. */
+  rules: Array<{ key: string; name: RuleField }>;
+  /** Every `courtDisposition` under any key. */
+  courts: PlanField[];
+}
+interface PlanField {
+  key: string;
+  name: string;
+  sidArgument: ValueNode | undefined;
+  selections: SelectionNode[];
+  child: Plan | null | undefined; // undefined: not built yet; null: a leaf
+}
+
+const plans = new WeakMap<DocumentNode, WeakMap<OperationDefinitionNode, Plan>>();
+
+function planOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): Plan {
+  const byKey = new Map<string, PlanField>();
+  const collect = (list: readonly SelectionNode[], visited: Set<string>): void => {
+    for (const selection of list) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet.selections, visited);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || visited.has(fragment.name.value)) continue;
+        visited.add(fragment.name.value);
+        collect(fragment.selectionSet.selections, visited);
+      } else {
+        const key = selection.alias?.value ?? selection.name.value;
+        let field = byKey.get(key);
+        if (!field) byKey.set(key, (field = { key, name: selection.name.value, sidArgument: selection.arguments?.find((argument) => argument.name.value === 'sid')?.value, selections: [], child: undefined }));
+        if (selection.selectionSet) field.selections.push(...selection.selectionSet.selections);
+      }
+    }
+  };
+  collect(selections, new Set());
+  const fields = [...byKey.values()];
+  return {
+    fields,
+    rules: fields.filter((field) => RULE_FIELDS.has(field.name)).map((field) => ({ key: field.key, name: field.name as RuleField })),
+    courts: fields.filter((field) => field.name === 'courtDisposition'),
+  };
+}
+
+/**
  * Who an answer disclosed and which nonconviction information, in one walk over the answer
- * beside the operation, so that an alias can hide neither (C.G.S. 54-142h(c)):
- * - the hidden SIDs (subjects.ts) are collected and removed, so the client sees exactly
- *   what it asked for; `sid` fields under any alias and `sid` arguments of fields that
- *   answered (`offender(sid: …) { name }` shows that person without returning the SID)
- *   count too;
+ * beside the operation, so that neither an alias nor a fragment can hide them (C.G.S.
+ * 54-142h(c)):
+ * - the hidden SIDs (subjects.ts) are collected and removed (null ones too), so the client
+ *   sees exactly what it asked for; `sid` fields under any alias and `sid` arguments of
+ *   fields that answered (`offender(sid: …) { name }` shows that person without returning
+ *   the SID) count too;
  * - each nonconviction item is tied to the person it is about: the nearest hidden SID above
  *   it (every Offender has one, subjects.ts), never a field a client aliased as `sid`.
  * Without an operation (none was resolved) the answer's keys are read as field names.
@@ -43,72 +94,113 @@ export function takeDisclosures(request: DisclosureRequest, data: unknown): Disc
   const sids = new Set<string>();
   const found = new Map<string, Set<string>>();
   const holders: Record<string, unknown>[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of request.document?.definitions ?? []) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const variables = request.variables ?? {};
+  let fragments: Map<string, FragmentDefinitionNode> | null = null;
+  const fragmentsOf = () => {
+    fragments ??= new Map();
+    if (!fragments.size) for (const definition of request.document?.definitions ?? []) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    return fragments;
+  };
+  const childOf = (field: PlanField): Plan | null => {
+    if (field.child === undefined) field.child = field.selections.length ? planOf(field.selections, fragmentsOf()) : null;
+    return field.child;
+  };
   const add = (sid: string | null, item: string) => {
     if (!sid) return;
     let items = found.get(sid);
     if (!items) found.set(sid, (items = new Set()));
     items.add(item);
   };
-  // Calls `visit` for each field selection that applies to `record` (through fragments), or for each key without an operation.
-  const each = (selections: readonly SelectionNode[] | null, record: Record<string, unknown>, visit: (key: string, name: string, child: readonly SelectionNode[] | null, sidArgument: ValueNode | undefined) => void): void => {
-    if (!selections) {
-      for (const key in record) visit(key, key, null, undefined);
-      return;
-    }
-    for (const selection of selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) each(selection.selectionSet.selections, record, visit);
-      else if (selection.kind === Kind.FRAGMENT_SPREAD) each(fragments.get(selection.name.value)?.selectionSet.selections ?? [], record, visit);
-      else visit(selection.alias?.value ?? selection.name.value, selection.name.value, selection.selectionSet?.selections ?? null, selection.arguments?.find((argument) => argument.name.value === 'sid')?.value);
-    }
+  const disclose = (sidArgument: ValueNode | undefined) => {
+    const argument = sidArgument && (sidArgument.kind === Kind.VARIABLE ? variables[sidArgument.name.value] : sidArgument.kind === Kind.STRING ? sidArgument.value : undefined);
+    if (typeof argument === 'string') sids.add(argument);
   };
-  const walk = (selections: readonly SelectionNode[] | null, value: unknown, sid: string | null, docket: string | null): void => {
+  // The rules, over one object's values of the fields they read; `person` is who it is about.
+  const rules = (person: string | null, number: string | null, value: Partial<Record<RuleField, unknown>>, courtCodes: unknown[]) => {
+    const where = number ? `case ${number}` : 'a case';
+    if (typeof value.docketNumber === 'string' && value.status === 'OPEN') add(person, `${where} pending`);
+    if (typeof value.dispositionCode === 'string' && NONCONVICTION_DISPOSITIONS.has(value.dispositionCode)) add(person, `${where} charge ${value.count ?? value.statute ?? ''} ${value.dispositionCode}`.replace(/ {2,}/g, ' '));
+    if (value.verdict === 'NOT_GUILTY') add(person, `${where} charge ${value.count ?? ''} verdict NOT_GUILTY`.replace(/ {2,}/g, ' '));
+    for (const code of courtCodes) if (typeof code === 'string' && NONCONVICTION_DISPOSITIONS.has(code)) add(person, `arrest charge ${value.sequence ?? ''} ${code}`.replace(/ {2,}/g, ' '));
+  };
+  const NO_CODES: unknown[] = [];
+
+  const walk = (plan: Plan, value: unknown, sid: string | null, docket: string | null): void => {
     if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === 'object') walk(selections, item, sid, docket);
+      for (const item of value) if (item && typeof item === 'object') walk(plan, item, sid, docket);
       return;
     }
     const record = value as Record<string, unknown>;
-    // First the fields the rules read and the hidden SID, whatever their keys.
-    const rule: Partial<Record<RuleField, unknown>> = {};
-    let court = null as { value: Record<string, unknown>; selections: readonly SelectionNode[] | null } | null;
-    let own = null as string | null;
-    each(selections, record, (key, name, child) => {
-      const field = record[key];
-      if (field === undefined || field === null) return;
-      if (key === AUDIT_SID_KEY) {
-        collectStrings(field, sids);
-        own ??= firstSid(field);
-        holders.push(record);
-      } else if (RULE_FIELDS.has(name)) rule[name as RuleField] ??= field;
-      else if (name === 'courtDisposition' && typeof field === 'object') court ??= { value: field as Record<string, unknown>, selections: child };
-    });
-    const person = own ?? sid;
-    const number = typeof rule.docketNumber === 'string' ? rule.docketNumber : docket;
-    const where = number ? `case ${number}` : 'a case';
-    if (typeof rule.docketNumber === 'string' && rule.status === 'OPEN') add(person, `${where} pending`);
-    if (typeof rule.dispositionCode === 'string' && NONCONVICTION_DISPOSITIONS.has(rule.dispositionCode)) add(person, `${where} charge ${rule.count ?? rule.statute ?? ''} ${rule.dispositionCode}`.replace(/ {2,}/g, ' '));
-    if (rule.verdict === 'NOT_GUILTY') add(person, `${where} charge ${rule.count ?? ''} verdict NOT_GUILTY`.replace(/ {2,}/g, ' '));
-    if (court) {
-      let code: unknown;
-      const disposition = court.value;
-      each(court.selections, disposition, (key, name) => { if (name === 'code') code ??= disposition[key]; });
-      if (typeof code === 'string' && NONCONVICTION_DISPOSITIONS.has(code)) add(person, `arrest charge ${rule.sequence ?? ''} ${code}`.replace(/ {2,}/g, ' '));
+    let own: string | null = null;
+    if (AUDIT_SID_KEY in record) {
+      const hidden = record[AUDIT_SID_KEY];
+      collectStrings(hidden, sids);
+      own = firstSid(hidden);
+      holders.push(record);
     }
-    // Then every field: SIDs shown, and the walk down.
-    each(selections, record, (key, name, child, sidArgument) => {
-      if (key === AUDIT_SID_KEY) return;
+    const person = own ?? sid;
+    let read: Partial<Record<RuleField, unknown>> | null = null;
+    for (const { key, name } of plan.rules) {
       const field = record[key];
-      if (field === undefined || field === null) return;
-      if (name === 'sid' && typeof field === 'string') sids.add(field);
-      const argument = sidArgument && (sidArgument.kind === Kind.VARIABLE ? variables[sidArgument.name.value] : sidArgument.kind === Kind.STRING ? sidArgument.value : undefined);
-      if (typeof argument === 'string') sids.add(argument);
-      if (typeof field === 'object') walk(child, field, person, number);
-    });
+      if (field !== undefined && field !== null) (read ??= {})[name] ??= field;
+    }
+    let codes = NO_CODES;
+    for (const court of plan.courts) {
+      const disposition = record[court.key];
+      const child = disposition && typeof disposition === 'object' ? childOf(court) : null;
+      if (!child) continue;
+      for (const inner of child.fields) if (inner.name === 'code') (codes === NO_CODES ? (codes = []) : codes).push((disposition as Record<string, unknown>)[inner.key]);
+    }
+    const number = read && typeof read.docketNumber === 'string' ? read.docketNumber : docket;
+    if (read || codes.length) rules(person, number, read ?? {}, codes);
+    for (const field of plan.fields) {
+      if (field.key === AUDIT_SID_KEY) continue;
+      const child = record[field.key];
+      if (child === undefined || child === null) continue;
+      if (field.name === 'sid' && typeof child === 'string') sids.add(child);
+      if (field.sidArgument) disclose(field.sidArgument);
+      if (typeof child === 'object') {
+        const inner = childOf(field);
+        if (inner) walk(inner, child, person, number);
+      }
+    }
   };
-  if (data && typeof data === 'object') walk(request.operation?.selectionSet.selections ?? null, data, null, null);
-  // Removed only now: an object reached twice (two fragments selecting it) reads its hidden SID each time.
+  // Without an operation: the keys as field names (the same rules, no aliases to resolve).
+  const walkKeys = (value: unknown, sid: string | null, docket: string | null): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === 'object') walkKeys(item, sid, docket);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    let own: string | null = null;
+    if (AUDIT_SID_KEY in record) {
+      collectStrings(record[AUDIT_SID_KEY], sids);
+      own = firstSid(record[AUDIT_SID_KEY]);
+      holders.push(record);
+    }
+    const person = own ?? sid;
+    const court = record.courtDisposition as { code?: unknown } | null | undefined;
+    const number = typeof record.docketNumber === 'string' ? record.docketNumber : docket;
+    rules(person, number, record as Partial<Record<RuleField, unknown>>, court && typeof court === 'object' ? [court.code] : NO_CODES);
+    for (const key in record) {
+      if (key === AUDIT_SID_KEY) continue;
+      const child = record[key];
+      if (key === 'sid' && typeof child === 'string') sids.add(child);
+      if (child && typeof child === 'object') walkKeys(child, person, number);
+    }
+  };
+
+  if (data && typeof data === 'object') {
+    const { operation, document } = request;
+    if (operation && document) {
+      let byOperation = plans.get(document);
+      if (!byOperation) plans.set(document, (byOperation = new WeakMap()));
+      let root = byOperation.get(operation);
+      if (!root) byOperation.set(operation, (root = planOf(operation.selectionSet.selections, fragmentsOf())));
+      walk(root, data, null, null);
+    } else walkKeys(data, null, null);
+  }
+  // Removed only now: an object reached twice reads its hidden SID each time.
   for (const record of holders) delete record[AUDIT_SID_KEY];
   return {
     sids: [...sids].sort(),
