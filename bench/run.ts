@@ -25,6 +25,7 @@ import { cpuSnapshot, DATABASE_PROCESS_NAMES, pidsByName } from './support/cpu.t
 import { ensureHiveInstalled, startHive, type Contender } from './support/hive.ts';
 import { startTap } from './support/tap.ts';
 import { checkBaseline, startBaseline } from './support/baseline.ts';
+import { applyPlacement, describePlacement, parsePlacement, releasePlacement } from './support/cores.ts';
 import { readOwnTime } from '../gateway/own-time.ts';
 
 const parsed = (() => {
@@ -45,6 +46,7 @@ const parsed = (() => {
         scale: { type: 'string', value: 'PREFIX:N', help: 'servers and --reuse only: also run this gateway over the databases PREFIX_* holding N offenders (subgraph processes of their own), interleaved with the main one: latency at two population sizes in one run' },
         'overhead-requests': { type: 'string', value: 'N', help: 'requests per contender and workload for the overhead figure, one at a time (default 100; 0 skips it)' },
         workers: { type: 'string', value: 'N', help: 'GATEWAY_WORKERS for this gateway (default 1; auto = one per core)' },
+        'gateway-cores': { type: 'string', value: 'LIST', help: 'Linux: run every gateway (this one, --baseline, --compare) on these cores (e.g. 0) and the subgraphs, databases and load generator on the others, as on a gateway host of its own (taskset)' },
         seed: { type: 'string', value: 'S', help: 'generator seed (default 1)' },
       },
       examples: [
@@ -52,6 +54,7 @@ const parsed = (() => {
         'npm run bench -- --engines servers --reuse perf --offenders 1000000 --connections 1',
         'npm run bench -- --engines servers --baseline HEAD~1 --only profile',
         'npm run bench -- --engines servers --reuse perf --offenders 1000000 --scale p10k:10000 --connections 1',
+        'npm run bench -- --engines servers --reuse p10k --compare --connections 1 --gateway-cores 0',
       ],
     }));
   } catch (error) {
@@ -62,6 +65,7 @@ const parsed = (() => {
 if (!parsed) process.exit(0);
 const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
+  releasePlacement(); // the database servers get every core back
   console.error(`bench: ${message}; see \`npm run bench -- --help\``);
   process.exit(2);
 };
@@ -96,6 +100,13 @@ const scale = values.scale === undefined ? undefined : (() => {
   if (values.compare || values.baseline !== undefined) return fail('--scale runs this gateway at two sizes; run --compare and --baseline on their own');
   return { reuse: match[1], offenders: Number(match[2]) };
 })();
+const placement = values['gateway-cores'] === undefined ? undefined : (() => {
+  try {
+    return parsePlacement(String(values['gateway-cores']));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const chosen = SCENARIOS.filter((s) => !values.only || s.name.includes(String(values.only)));
 if (!chosen.length) fail(`--only ${values.only}: no workload's name contains it (workloads: ${SCENARIOS.map((s) => s.name).join('; ')})`);
 
@@ -108,11 +119,13 @@ const median = (xs: number[]) => {
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const gatewayEnv = { GATEWAY_WORKERS: String(values.workers) };
+if (placement) applyPlacement(placement);
 const system: System = await startSystem({ engines, offenders, seed, reuse: values.reuse as string | undefined, gatewayEnv, say }).catch((error: Error) => fail(error.message));
 const contenders: Contender[] = [];
 const stopAll = async () => {
   for (const contender of contenders.slice(1)) await contender.stop();
   await system.stop();
+  releasePlacement();
 };
 process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
 
@@ -147,6 +160,7 @@ try {
 
   console.log(`\n## ${offenders} offenders, ${engines} engines${values.reuse ? ` (reused ${values.reuse}_*)` : ''}${scale ? `, beside ${scale.offenders} (${scale.reuse}_*)` : ''}; ${rounds} rounds of ${seconds} s per contender, workload and connection count; GATEWAY_WORKERS=${values.workers}`);
   console.log(`${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average at the start ${load()}; ${new Date().toISOString()}`);
+  if (describePlacement()) console.log(describePlacement());
   if (Object.keys(system.seedSeconds).length) {
     const total = Object.values(system.seedSeconds).reduce((a, b) => a + b, 0);
     console.log(`seed: ${Object.entries(system.seedSeconds).map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; ${Math.round(offenders / total)} offenders/s`);

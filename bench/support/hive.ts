@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { gatewayCommand } from './cores.ts';
 import { ROOT } from '../../schema/subgraphs.ts';
 import { permissionsFor } from '../../gateway/auth/policy.ts';
 import { BENCH_USER, stopChild, waitReady } from './system.ts';
@@ -39,7 +40,8 @@ export async function startHive(planner: HivePlanner, options: { port: number; s
     sub: BENCH_USER.user, ori: BENCH_USER.ori, roles: BENCH_USER.roles, perms: permissionsFor(BENCH_USER.roles),
     purpose: BENCH_USER.purpose, cert: BENCH_USER.certifiedUntil.toISOString(),
   };
-  const child: ChildProcess = spawn(process.execPath, [path.join(HIVE_DIR, 'server.mjs')], {
+  const [command, args] = gatewayCommand(process.execPath, [path.join(HIVE_DIR, 'server.mjs')]);
+  const child: ChildProcess = spawn(command, args, {
     cwd: HIVE_DIR,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gatewayCommand } from './cores.ts';
 import { AGENCY_SUBGRAPHS, ROOT, SUBGRAPHS, type SubgraphEntry } from '../../schema/subgraphs.ts';
 import { MODULES } from '../../subgraphs/index.ts';
 import type { AgencyStore } from '../../subgraphs/shared/module.ts';
@@ -197,7 +198,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
  * and waits until it is ready on `port`; a profile goes under `name` (BENCH_CPU_PROF_DIR).
  */
 export async function spawnGateway(options: { root: string; env: NodeJS.ProcessEnv; port: number; name: string; what?: string }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...cpuProfile(options.name), '--import', 'tsx', path.join(options.root, 'gateway/index.ts')], { cwd: options.root, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const [command, args] = gatewayCommand(process.execPath, [...cpuProfile(options.name), '--import', 'tsx', path.join(options.root, 'gateway/index.ts')]);
+  const child = spawn(command, args, { cwd: options.root, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await waitReady(`http://127.0.0.1:${options.port}/ready`, 120_000, options.what ?? 'the gateway', child);
   } catch (error) {
