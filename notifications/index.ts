@@ -15,7 +15,7 @@ import { storeCursor } from '../subgraphs/shared/events/cursor.ts';
 import { SERVICE_ORI } from '../subgraphs/shared/events/service-token.ts';
 import { AGENCY_SUBGRAPHS } from '../schema/subgraphs.ts';
 import { auditSettings } from '../gateway/config.ts';
-import { openAuditStore, type AuditStore } from '../gateway/audit/store.ts';
+import { openAuditStore, type AuditCursor, type AuditStore } from '../gateway/audit/store.ts';
 import { openNotificationStore, type NotificationStore } from './store.ts';
 import { resolvers, type NotificationsContext } from './resolvers.ts';
 import { notificationSettings, type NotificationSettings } from './settings.ts';
@@ -28,22 +28,26 @@ export type NotificationsHandle = NotificationStore & { settings: NotificationSe
 
 /**
  * Who received records of a person: the ORIs of the audit log's who-viewed (read only).
- * The log is read once into an index by SID, and again only for an erasure committed after
- * that read (a first start takes in the history's erasures without reading the log for each).
+ * The log is read once into an index by SID, and then, for an erasure committed after the
+ * last read, only what was appended since (readSince: an erasure is not a read of the whole
+ * log; a first start takes in the history's erasures with one read).
  */
 export function auditRecipients(audit: AuditStore): Recipients {
-  let index: { readAt: number; oris: Map<string, Set<string>> } | undefined;
+  const oris = new Map<string, Set<string>>();
+  let cursor: AuditCursor | undefined;
+  let readAt = 0;
   return async (sid, asOf = Date.now()) => {
-    if (!index || index.readAt <= asOf) {
-      const readAt = Date.now();
-      const oris = new Map<string, Set<string>>();
-      for (const record of await audit.readAll()) {
+    if (!cursor || readAt <= asOf) {
+      const startedAt = Date.now();
+      const since = await audit.readSince(cursor);
+      for (const record of since.records) {
         if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
         for (const viewed of record.sids ?? []) oris.set(viewed, (oris.get(viewed) ?? new Set<string>()).add(record.ori));
       }
-      index = { readAt, oris };
+      cursor = since.cursor;
+      readAt = startedAt;
     }
-    return [...(index.oris.get(sid) ?? [])].sort();
+    return [...(oris.get(sid) ?? [])].sort();
   };
 }
 

@@ -100,6 +100,32 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
     describe: file,
     append: (entry: AuditEntry) => committer.append(entry),
     readAll: async () => (await readRecords()).records,
+    async readSince(cursor) {
+      const after = cursor?.seq ?? 0;
+      const current = statSync(file, { throwIfNoEntry: false });
+      if (!current) return { records: [], cursor: { seq: after } };
+      // The same log, as long or longer: only what follows. Rewritten by retention (a new
+      // inode) or shorter: from its start, leaving out what the cursor had passed.
+      const resume = cursor?.file && cursor.file.ino === current.ino && cursor.file.offset <= current.size ? cursor.file.offset : 0;
+      const bytes = Buffer.alloc(current.size - resume);
+      const reader = await open(file, 'r');
+      let read = 0;
+      try {
+        while (read < bytes.length) {
+          const { bytesRead } = await reader.read(bytes, read, bytes.length - read, resume + read);
+          if (bytesRead === 0) break;
+          read += bytesRead;
+        }
+      } finally {
+        await reader.close();
+      }
+      // Whole lines only: a line still being written is read next time.
+      const end = bytes.lastIndexOf(0x0a, read - 1) + 1;
+      const lines = splitLines(bytes.subarray(0, end).toString('utf8')).lines.map(parseLine);
+      const records = resume === 0 && after > 0 ? lines.filter((record) => !(typeof record.seq === 'number' && record.seq <= after)) : lines;
+      const last = [...records].reverse().find((record) => typeof record.seq === 'number');
+      return { records, cursor: { seq: last?.seq ?? after, file: { ino: current.ino, offset: resume + end } } };
+    },
     async inspect(): Promise<AuditInspection> {
       const { records, tornTail } = await readRecords();
       const prefix = `${path.basename(file)}.torn-`;

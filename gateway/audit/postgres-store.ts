@@ -96,6 +96,11 @@ export async function openPostgresAuditStore(url: string, options: PostgresStore
     describe: `PostgreSQL ${new URL(url).host}${new URL(url).pathname} table obts_audit`,
     append: (entry: AuditEntry) => committer.append(entry),
     readAll,
+    async readSince(cursor) {
+      const after = cursor?.seq ?? 0;
+      const records = (await pool.query<{ record: AuditRecord }>('SELECT record FROM obts_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((row) => row.record);
+      return { records, cursor: { seq: records.at(-1)?.seq ?? after } };
+    },
     async inspect(): Promise<AuditInspection> {
       return { records: await readAll(), tornTail: null, sideFiles: [], checkpoints: options.checkpoints ? await options.checkpoints.store.readAll() : [] };
     },

@@ -23,11 +23,26 @@ export interface AuditInspection {
   checkpoints: Checkpoint[];
 }
 
+/** Where a reader of the log left off (readSince); callers keep it and hand it back as it is. */
+export interface AuditCursor {
+  /** The last record read (0: none). */
+  seq: number;
+  /** The file store's place: the log's inode and the byte after the last whole line read. */
+  file?: { ino: number; offset: number };
+}
+
 export interface AuditStore {
   /** Chains, writes and durably commits one record; rejects when it could not. */
   append(entry: AuditEntry): Promise<AuditRecord>;
   /** Every record in stored order. */
   readAll(): Promise<AuditRecord[]>;
+  /**
+   * The records stored after `cursor` (every record without one), in stored order, and the
+   * cursor to read on from: a reader that keeps an index (the notifications' recipients)
+   * reads only what was appended since. A log retention has rewritten is read again from its
+   * start, without the records the cursor had passed.
+   */
+  readSince(cursor?: AuditCursor): Promise<{ records: AuditRecord[]; cursor: AuditCursor }>;
   inspect(): Promise<AuditInspection>;
   /** Removes the records older than `before` (a prefix of the chain), after signing what and why (AU-11). */
   prune(request: PruneRequest): Promise<number>;

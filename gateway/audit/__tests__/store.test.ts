@@ -72,6 +72,26 @@ for (const engine of ['file', 'postgres'] as const) {
       assert.deepEqual(verifyChain(records), { count: 2, firstSeq: 3, broken: null });
     });
 
+    it('reads on from a cursor: only what was appended since, and from the start of a log retention rewrote', async () => {
+      const first = await store.readSince();
+      const before = first.records.length; // a start checkpoint's records, if any
+      await store.append(entry(1, { time: '2024-01-01T00:00:00.000Z' }));
+      await store.append(entry(2, { time: '2025-06-01T00:00:00.000Z' }));
+      const second = await store.readSince(first.cursor);
+      assert.deepEqual(second.records.map((record) => record.requestId), ['r1', 'r2']);
+      assert.deepEqual((await store.readSince(second.cursor)).records, [], 'nothing new, nothing read');
+      await store.append(entry(3, { time: '2026-11-01T00:00:00.000Z' }));
+      const third = await store.readSince(second.cursor);
+      assert.deepEqual(third.records.map((record) => record.requestId), ['r3']);
+      assert.equal(third.cursor.seq, third.records[0].seq);
+      // Retention removes r1 and r2 (and, for the file, writes the log anew): r3 is not read twice.
+      assert.equal(await pruneLog(store, 365, 'ops', new Date('2026-11-28T00:00:00Z')), 2 + before);
+      await store.append(entry(4, { time: '2026-11-02T00:00:00.000Z' }));
+      const fourth = await store.readSince(third.cursor);
+      assert.deepEqual(fourth.records.filter((record) => record.event === 'operation').map((record) => record.requestId), ['r4']);
+      assert.deepEqual((await store.readSince()).records.filter((record) => record.event === 'operation').map((record) => record.requestId), ['r3', 'r4'], 'without a cursor: everything');
+    });
+
     // The file store has no SQL sessions; its protection is the hash chain and verify.
     if (engine === 'postgres') it('on PostgreSQL, lets no session delete a record younger than a year, even with the prune switch on', async () => {
       await store.append(entry(1, { time: new Date().toISOString() }));
