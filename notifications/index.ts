@@ -28,25 +28,20 @@ export type NotificationsHandle = NotificationStore & { settings: NotificationSe
 
 /**
  * Who received records of a person: the ORIs of the audit log's who-viewed (read only).
- * The log is read once into an index by SID, and then, for an erasure committed after the
- * last read, only what was appended since (readSince: an erasure is not a read of the whole
- * log; a first start takes in the history's erasures with one read).
+ * An index by SID, brought up to date on every lookup with what was appended to the log
+ * since the last one (readSince: a file status and the new lines, not the whole log), so a
+ * view recorded a moment before the erasure's notice is looked up is in it.
  */
 export function auditRecipients(audit: AuditStore): Recipients {
   const oris = new Map<string, Set<string>>();
   let cursor: AuditCursor | undefined;
-  let readAt = 0;
-  return async (sid, asOf = Date.now()) => {
-    if (!cursor || readAt <= asOf) {
-      const startedAt = Date.now();
-      const since = await audit.readSince(cursor);
-      for (const record of since.records) {
-        if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
-        for (const viewed of record.sids ?? []) oris.set(viewed, (oris.get(viewed) ?? new Set<string>()).add(record.ori));
-      }
-      cursor = since.cursor;
-      readAt = startedAt;
+  return async (sid) => {
+    const since = await audit.readSince(cursor);
+    for (const record of since.records) {
+      if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
+      for (const viewed of record.sids ?? []) oris.set(viewed, (oris.get(viewed) ?? new Set<string>()).add(record.ori));
     }
+    cursor = since.cursor;
     return [...(oris.get(sid) ?? [])].sort();
   };
 }

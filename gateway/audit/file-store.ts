@@ -101,30 +101,63 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
     append: (entry: AuditEntry) => committer.append(entry),
     readAll: async () => (await readRecords()).records,
     async readSince(cursor) {
-      const after = cursor?.seq ?? 0;
-      const current = statSync(file, { throwIfNoEntry: false });
-      if (!current) return { records: [], cursor: { seq: after } };
-      // The same log, as long or longer: only what follows. Rewritten by retention (a new
-      // inode) or shorter: from its start, leaving out what the cursor had passed.
-      const resume = cursor?.file && cursor.file.ino === current.ino && cursor.file.offset <= current.size ? cursor.file.offset : 0;
-      const bytes = Buffer.alloc(current.size - resume);
-      const reader = await open(file, 'r');
-      let read = 0;
+      const reader = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (!reader) return { records: [], cursor: cursor ?? { seq: 0 } };
       try {
-        while (read < bytes.length) {
-          const { bytesRead } = await reader.read(bytes, read, bytes.length - read, resume + read);
-          if (bytesRead === 0) break;
-          read += bytesRead;
+        // The inode and size of the file opened, not of whatever the path names a moment later.
+        const { ino, size } = await reader.stat();
+        const readFrom = async (from: number): Promise<Buffer> => {
+          const bytes = Buffer.alloc(size - from);
+          let read = 0;
+          while (read < bytes.length) {
+            const { bytesRead } = await reader.read(bytes, read, bytes.length - read, from + read);
+            if (bytesRead === 0) break;
+            read += bytesRead;
+          }
+          return bytes.subarray(0, read);
+        };
+        // Records in `bytes` (starting at `from`), whole lines only, and the offset after the last one.
+        const recordsIn = (bytes: Buffer, from: number) => {
+          const records: { record: AuditRecord; end: number }[] = [];
+          let start = 0;
+          for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+            const line = bytes.subarray(start, newline).toString('utf8');
+            start = newline + 1;
+            if (line) records.push({ record: parseLine(line), end: from + start });
+          }
+          return records;
+        };
+        const resume = cursor?.file && cursor.hash && cursor.file.ino === ino && cursor.file.offset <= size ? cursor.file : null;
+        if (resume) {
+          const lines = recordsIn(await readFrom(resume.offset), resume.offset);
+          let previous = cursor!.hash!;
+          const taken: typeof lines = [];
+          for (const line of lines) {
+            if (!isRecord(line.record) || line.record.prevHash !== previous) break;
+            taken.push(line);
+            previous = line.record.hash;
+          }
+          // All of it chained on (a line still being written waits for the next read): done.
+          if (taken.length === lines.length) {
+            const last = taken.at(-1);
+            return { records: taken.map((line) => line.record), cursor: last ? { seq: last.record.seq, hash: last.record.hash, file: { ino, offset: last.end } } : cursor! };
+          }
         }
+        // From the start: after the cursor's record where it is still there, else everything.
+        const lines = recordsIn(await readFrom(0), 0);
+        const at = cursor?.hash ? lines.findIndex((line) => isRecord(line.record) && line.record.seq === cursor.seq && line.record.hash === cursor.hash) : -1;
+        // A torn tail (lines after the last record that do not parse) is not passed: the store sets it aside.
+        let lastRecord = lines.length - 1;
+        while (lastRecord >= 0 && !isRecord(lines[lastRecord].record)) lastRecord -= 1;
+        const records = lines.slice(at + 1, lastRecord + 1).map((line) => line.record);
+        const last = lastRecord >= 0 ? lines[lastRecord] : null;
+        return { records, cursor: last ? { seq: last.record.seq, hash: last.record.hash, file: { ino, offset: last.end } } : { seq: 0 } };
       } finally {
         await reader.close();
       }
-      // Whole lines only: a line still being written is read next time.
-      const end = bytes.lastIndexOf(0x0a, read - 1) + 1;
-      const lines = splitLines(bytes.subarray(0, end).toString('utf8')).lines.map(parseLine);
-      const records = resume === 0 && after > 0 ? lines.filter((record) => !(typeof record.seq === 'number' && record.seq <= after)) : lines;
-      const last = [...records].reverse().find((record) => typeof record.seq === 'number');
-      return { records, cursor: { seq: last?.seq ?? after, file: { ino: current.ino, offset: resume + end } } };
     },
     async inspect(): Promise<AuditInspection> {
       const { records, tornTail } = await readRecords();

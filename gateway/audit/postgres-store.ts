@@ -97,9 +97,17 @@ export async function openPostgresAuditStore(url: string, options: PostgresStore
     append: (entry: AuditEntry) => committer.append(entry),
     readAll,
     async readSince(cursor) {
-      const after = cursor?.seq ?? 0;
+      // The cursor's record still there with its hash, or pruned away below the oldest kept:
+      // read on after it. Otherwise (the table recreated, seq started again): everything.
+      let after = cursor?.seq ?? 0;
+      if (cursor && after > 0) {
+        const { rows: [place] } = await pool.query<{ hash: string | null; oldest: string | null }>('SELECT (SELECT hash FROM obts_audit WHERE seq = $1) AS hash, (SELECT min(seq) FROM obts_audit) AS oldest', [after]);
+        const pruned = place.hash === null && place.oldest !== null && Number(place.oldest) > after;
+        if (place.hash !== null ? place.hash !== cursor.hash : !pruned) after = 0;
+      }
       const records = (await pool.query<{ record: AuditRecord }>('SELECT record FROM obts_audit WHERE seq > $1 ORDER BY seq', [after])).rows.map((row) => row.record);
-      return { records, cursor: { seq: records.at(-1)?.seq ?? after } };
+      const last = records.at(-1);
+      return { records, cursor: last ? { seq: last.seq, hash: last.hash } : after === 0 ? { seq: 0 } : { seq: cursor!.seq, hash: cursor!.hash } };
     },
     async inspect(): Promise<AuditInspection> {
       return { records: await readAll(), tornTail: null, sideFiles: [], checkpoints: options.checkpoints ? await options.checkpoints.store.readAll() : [] };

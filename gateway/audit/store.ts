@@ -25,9 +25,10 @@ export interface AuditInspection {
 
 /** Where a reader of the log left off (readSince); callers keep it and hand it back as it is. */
 export interface AuditCursor {
-  /** The last record read (0: none). */
+  /** The last record read (0: none), and its hash: the next record read must chain to it. */
   seq: number;
-  /** The file store's place: the log's inode and the byte after the last whole line read. */
+  hash?: string;
+  /** The file store's place: the log's inode and the byte after the last record read. */
   file?: { ino: number; offset: number };
 }
 
@@ -39,8 +40,10 @@ export interface AuditStore {
   /**
    * The records stored after `cursor` (every record without one), in stored order, and the
    * cursor to read on from: a reader that keeps an index (the notifications' recipients)
-   * reads only what was appended since. A log retention has rewritten is read again from its
-   * start, without the records the cursor had passed.
+   * reads only what was appended since. What follows the cursor must chain to its record;
+   * when it does not (a log rewritten by retention, recreated, or a torn tail) the log is read
+   * from its start, and only what follows the cursor's record is returned, or everything
+   * when that record is gone: a reader may see a record twice, never miss one.
    */
   readSince(cursor?: AuditCursor): Promise<{ records: AuditRecord[]; cursor: AuditCursor }>;
   inspect(): Promise<AuditInspection>;

@@ -2,7 +2,7 @@
 // PostgreSQL server. Same expectations for each: a chained, verifiable log; concurrent
 // writers do not fork the chain; a changed record is named by verify; retention prunes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -90,6 +90,26 @@ for (const engine of ['file', 'postgres'] as const) {
       const fourth = await store.readSince(third.cursor);
       assert.deepEqual(fourth.records.filter((record) => record.event === 'operation').map((record) => record.requestId), ['r4']);
       assert.deepEqual((await store.readSince()).records.filter((record) => record.event === 'operation').map((record) => record.requestId), ['r3', 'r4'], 'without a cursor: everything');
+    });
+
+    if (engine === 'file') it('on a file, misses no record after a torn tail (newline and all) or a log deleted under it', async () => {
+      const file = path.join(dir, 'audit.jsonl');
+      await store.append(entry(1));
+      const first = await store.readSince();
+      // A crash mid-write left garbage with a newline in it, and half a line.
+      appendFileSync(file, `${'\u0000'.repeat(1500)}\n{"seq":`);
+      const torn = await store.readSince(first.cursor);
+      assert.deepEqual(torn.records.filter((record) => record.event === 'operation'), [], 'nothing new that is a record');
+      assert.equal(torn.cursor.file?.offset, first.cursor.file?.offset, 'the cursor does not pass the torn bytes');
+      // The next flush sets the torn bytes aside and writes on from the last record: all of it is read.
+      for (const n of [2, 3, 4, 5]) await store.append(entry(n));
+      const after = await store.readSince(torn.cursor);
+      assert.deepEqual(after.records.map((record) => record.event === 'torn-write' ? 'torn-write' : record.requestId), ['torn-write', 'r2', 'r3', 'r4', 'r5']);
+      // The log removed and started again (seq from 1): the new records are read, not skipped as seen.
+      unlinkSync(file);
+      await store.append(entry(6));
+      const again = await store.readSince(after.cursor);
+      assert.deepEqual(again.records.filter((record) => record.event === 'operation').map((record) => record.requestId), ['r6']);
     });
 
     // The file store has no SQL sessions; its protection is the hash chain and verify.
