@@ -466,7 +466,7 @@ describe('security suite: access (issue 10)', function () {
       const got: Record<string, string> = {};
       for (const [name, [query, variables]] of Object.entries(tries)) {
         const { status, body } = await stack.query(query, variables);
-        got[name] = `${status} ${body.errors?.[0]?.extensions?.code ?? 'ok'} ${body.data ? 'data' : 'no data'}: ${(body.errors?.[0]?.message ?? '').replace(/found \d+\./, 'found more.')}`;
+        got[name] = `${status} ${body.errors?.[0]?.extensions?.code ?? 'ok'} ${body.data ? 'data' : 'no data'}: ${(body.errors?.[0]?.message ?? '').replace(/found \d+\..*$/, 'found more.')}`;
       }
       const refusedText = `400 QUERY_LIMIT_EXCEEDED no data: Query refused: Query Cost limit of ${loadGatewayConfig({}).limits.maxCost} exceeded, found more.`;
       assert.deepEqual(got, Object.fromEntries(Object.keys(tries).map((name) => [name, refusedText])));
@@ -481,6 +481,8 @@ describe('security suite: access (issue 10)', function () {
       const refused = await stack.query(counts(15), { b: 100_000 });
       assert.deepEqual([refused.status, refused.body.errors?.[0]?.extensions?.code, refused.body.data ?? null], [400, 'QUERY_LIMIT_EXCEEDED', null]);
       assert.match(refused.body.errors[0].message, /Query Cost limit of \d+ exceeded, found \d+/);
+      // And it says what to change: the field that weighs most, and what is expected.
+      assert.match(refused.body.errors[0].message, /Most of it is OffenderConnection\.matchCount\(atMost: 100000\), about \d+; expected an estimated cost of at most \d+: ask for a lower atMost/);
       assert.equal(statements(stack), before, 'a refused count reached a store');
       const answered = await stack.query(counts(1), { b: 1000 });
       assert.equal(answered.status, 200);

@@ -38,8 +38,16 @@ const PAGE_ARGUMENTS = ['first', 'last'];
 const ROW_BOUND_ARGUMENTS = ['atMost'];
 const ROW_BOUND_COST = 0.5;
 
-/** The estimated cost of one operation with its variables. */
-export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
+/** The field with a page size or a row bound that weighs most in an operation's cost, as a refusal names it. */
+export interface HeaviestPart {
+  /** e.g. `Offender.courtCases(first: 100)` or `OffenderConnection.matchCount(atMost: 100000)`. */
+  field: string;
+  /** Its share of the cost, everything under it included. */
+  cost: number;
+}
+
+/** The estimated cost of one operation with its variables; `heaviest`, when given, is set to its heaviest sized field. */
+export function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>, heaviest?: { part: HeaviestPart | null }): number {
   const variableDefaults = new Map(
     (operation.variableDefinitions ?? []).flatMap((definition) => (definition.defaultValue ? [[definition.variable.name.value, valueFromASTUntyped(definition.defaultValue)]] : [])),
   );
@@ -63,10 +71,11 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   };
   // The page size this field will use (1 when it is not paginated), and the rows it reads beyond what it returns.
   const pageSize = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, PAGE_ARGUMENTS, 1);
-  const rowBound = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, ROW_BOUND_ARGUMENTS, 0) * ROW_BOUND_COST;
+  const bound = (field: GraphQLField<unknown, unknown>, given: Given) => sizeArgument(field, given, ROW_BOUND_ARGUMENTS, 0);
   // `enclosingPage`: the page size of the field whose selection this is (what the caller
   // multiplies the result by), so that a per-run cost can be taken out of that product.
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>, enclosingPage: number): number => {
+  // `scale`: what this walk's total is multiplied by on its way to the operation's cost (for naming the heaviest part).
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>, enclosingPage: number, scale: number): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -79,19 +88,25 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
         }
         const given = selection.arguments ?? [];
         const page = pageSize(field, given);
-        total += DEPTH_FACTOR * (OBJECT_COST + rowBound(field, given) / enclosingPage + walk(selection.selectionSet, type, seen, page)) * page;
+        const rows = bound(field, given);
+        const part = DEPTH_FACTOR * (OBJECT_COST + (rows * ROW_BOUND_COST) / enclosingPage + walk(selection.selectionSet, type, seen, page, scale * DEPTH_FACTOR * page)) * page;
+        total += part;
+        if (heaviest && (page > 1 || rows > 0) && part * scale > (heaviest.part?.cost ?? 0)) {
+          const sized = [page > 1 ? `${PAGE_ARGUMENTS.find((name) => field.args.some((argument) => argument.name === name))}: ${page}` : null, rows > 0 ? `${ROW_BOUND_ARGUMENTS[0]}: ${rows}` : null].filter(Boolean).join(', ');
+          heaviest.part = { field: `${parent.name}.${field.name}(${sized})`, cost: part * scale };
+        }
       } else {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value))) continue;
         const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
         const inner = selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...seen, selection.name.value]) : seen;
-        if (condition && isCompositeType(condition)) total += walk(fragment.selectionSet, condition, inner, enclosingPage);
+        if (condition && isCompositeType(condition)) total += walk(fragment.selectionSet, condition, inner, enclosingPage, scale);
       }
     }
     return total;
   };
   const root = schema.getRootType(operation.operation);
-  return root ? walk(operation.selectionSet, root, new Set(), 1) / DEPTH_FACTOR : 0;
+  return root ? walk(operation.selectionSet, root, new Set(), 1, 1 / DEPTH_FACTOR) / DEPTH_FACTOR : 0;
 }
 
 /** Each user's share of the running work, weighed by this cost (gateway/limits/user-cost.ts). */
@@ -121,8 +136,13 @@ export function costLimitPlugin(maxCost: number, statisticalMaxCost = maxCost, c
           if (!operation) return;
           const fragments = new Map<string, FragmentDefinitionNode>();
           for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-          const cost = Math.round(operationCost(schema, operation, fragments, request.variables ?? {}));
-          if (cost > limit) throw new GraphQLError(`Query refused: Query Cost limit of ${limit} exceeded, found ${cost}.`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+          const heaviest: { part: HeaviestPart | null } = { part: null };
+          const cost = Math.round(operationCost(schema, operation, fragments, request.variables ?? {}, heaviest));
+          if (cost > limit) {
+            // Armor's wording first (clients match it: reports/client.ts), then what to change.
+            const part = heaviest.part && ` Most of it is ${heaviest.part.field}, about ${Math.round(heaviest.part.cost)}; expected an estimated cost of at most ${limit}: ask for ${heaviest.part.field.includes('atMost') ? 'a lower atMost, ' : ''}smaller pages (first), fewer lists inside lists or fewer aliases.`;
+            throw new GraphQLError(`Query refused: Query Cost limit of ${limit} exceeded, found ${cost}.${part ?? ''}`, { extensions: { limitExceeded: true, http: { status: 400 } } });
+          }
           const userId = contextValue?.identity?.userId;
           if (!costShare || !userId) return;
           const got = await costShare.share.acquire(userId, cost, { deadline: contextValue.deadline, waitMs: costShare.waitMs, gone: contextValue.gone });

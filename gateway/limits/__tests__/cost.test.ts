@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { getOperationAST, Kind, parse, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { operationCost } from '../cost.ts';
+import { operationCost, type HeaviestPart } from '../cost.ts';
 import { TRACKING_QUERY } from '../../../bench/scenarios.ts';
 
 describe('gateway/limits cost', () => {
@@ -35,6 +35,22 @@ describe('gateway/limits cost', () => {
     assert.equal(got['no first (schema default 20)'], got['literal 20']);
     // A page of 100 costs 100 pages of 1 (armor's rule: the whole field, object cost included, times its page size).
     assert.deepEqual([got['literal 100'] / got['literal 1'], got['literal 20'] / got['literal 1']].map((ratio) => Math.round(ratio * 1000) / 1000), [100, 20]);
+  });
+
+  it('names the sized field that weighs most, with its share of the cost (what a refusal tells the client to change)', () => {
+    const heaviestOf = (query: string, variables: Record<string, unknown> = {}) => {
+      const document = parse(query);
+      const heaviest: { part: HeaviestPart | null } = { part: null };
+      const total = operationCost(schema, getOperationAST(document)!, new Map(), variables, heaviest);
+      return { total, part: heaviest.part };
+    };
+    const count = heaviestOf('query C($b: Int) { searchOffenders(lastName: "S*", first: 1) { matchCount(atMost: $b) { count } edges { node { sid } } } }', { b: 100_000 });
+    assert.equal(count.part?.field, 'OffenderConnection.matchCount(atMost: 100000)');
+    assert.ok(count.part!.cost > 0.9 * count.total && count.part!.cost <= count.total, `${count.part!.cost} of ${count.total}`);
+    const pages = heaviestOf('{ searchOffenders(lastName: "S*", first: 100) { edges { node { sid courtCases(first: 100) { edges { node { docketNumber } } } } } } }');
+    assert.equal(pages.part?.field, 'Query.searchOffenders(first: 100)', 'the outer page carries the inner one');
+    assert.ok(Math.abs(pages.part!.cost - pages.total) < 1e-6 * pages.total, 'a single root field is the whole cost');
+    assert.equal(heaviestOf('{ offender(sid: "1") { sid name { last } } }').part, null, 'nothing sized, nothing named');
   });
 
   it('counts fragments and multiplies nested pages; introspection is free', () => {
