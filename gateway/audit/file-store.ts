@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { chain, type AuditEntry, type AuditRecord } from './record.ts';
 import type { AuditInspection, AuditStore, PruneRequest } from './store.ts';
 import { groupCommitter, type CheckpointPolicy } from './group-commit.ts';
-import { scanTail, setAsideTornTail, splitLines, syncDirectory, type TornTail } from './jsonl.ts';
+import { readRange, scanTail, setAsideTornTail, splitLines, syncDirectory, wholeLines, type TornTail } from './jsonl.ts';
 import { openProcessLock } from './lock.ts';
 
 /**
@@ -109,30 +109,11 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
       try {
         // The inode and size of the file opened, not of whatever the path names a moment later.
         const { ino, size } = await reader.stat();
-        const readFrom = async (from: number): Promise<Buffer> => {
-          const bytes = Buffer.alloc(size - from);
-          let read = 0;
-          while (read < bytes.length) {
-            const { bytesRead } = await reader.read(bytes, read, bytes.length - read, from + read);
-            if (bytesRead === 0) break;
-            read += bytesRead;
-          }
-          return bytes.subarray(0, read);
-        };
-        // Records in `bytes` (starting at `from`), whole lines only, and the offset after the last one.
-        const recordsIn = (bytes: Buffer, from: number) => {
-          const records: { record: AuditRecord; end: number }[] = [];
-          let start = 0;
-          for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
-            const line = bytes.subarray(start, newline).toString('utf8');
-            start = newline + 1;
-            if (line) records.push({ record: parseLine(line), end: from + start });
-          }
-          return records;
-        };
+        // Records from byte `from` on, whole lines only, each with the offset after it.
+        const recordsFrom = async (from: number) => wholeLines(await readRange(reader, from, size), from).map((line) => ({ record: parseLine(line.text), end: line.end }));
         const resume = cursor?.file && cursor.hash && cursor.file.ino === ino && cursor.file.offset <= size ? cursor.file : null;
         if (resume) {
-          const lines = recordsIn(await readFrom(resume.offset), resume.offset);
+          const lines = await recordsFrom(resume.offset);
           let previous = cursor!.hash!;
           const taken: typeof lines = [];
           for (const line of lines) {
@@ -147,7 +128,7 @@ export async function openFileAuditStore(file: string, options: FileStoreOptions
           }
         }
         // From the start: after the cursor's record where it is still there, else everything.
-        const lines = recordsIn(await readFrom(0), 0);
+        const lines = await recordsFrom(0);
         const at = cursor?.hash ? lines.findIndex((line) => isRecord(line.record) && line.record.seq === cursor.seq && line.record.hash === cursor.hash) : -1;
         // A torn tail (lines after the last record that do not parse) is not passed: the store sets it aside.
         let lastRecord = lines.length - 1;

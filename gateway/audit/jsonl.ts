@@ -70,6 +70,27 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/** The bytes of `handle` from `from` to `to` (fewer if the file is shorter). */
+export async function readRange(handle: FileHandle, from: number, to: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(Math.max(0, to - from));
+  let read = 0;
+  while (read < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, read, bytes.length - read, from + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return bytes.subarray(0, read);
+}
+
+/** The whole (newline-ended, non-empty) lines of `bytes`, which start at file offset `from`, each with the offset after it. */
+export function wholeLines(bytes: Buffer, from: number): { text: string; end: number }[] {
+  const lines: { text: string; end: number }[] = [];
+  for (let start = 0, newline = bytes.indexOf(0x0a); newline !== -1; start = newline + 1, newline = bytes.indexOf(0x0a, start)) {
+    if (newline > start) lines.push({ text: bytes.subarray(start, newline).toString('utf8'), end: from + newline + 1 });
+  }
+  return lines;
+}
+
 /** Splits a file into whole lines and the torn piece after the last newline (if any). */
 export function splitLines(text: string): { lines: string[]; tornTail: string | null } {
   const end = text.lastIndexOf('\n');

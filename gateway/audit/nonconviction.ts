@@ -32,7 +32,8 @@ const RULE_FIELDS: ReadonlySet<string> = new Set<RuleField>(['docketNumber', 'st
  * One selection set as the answer holds it: a field per response key, the sub-selections of
  * every field under that key merged (GraphQL merges `a { x } a { y }`, and fragments, into one
  * object), as graphql-js's collectFields does. Built once per document and selection set,
- * each child when the walk first needs it.
+ * each child when the walk first needs it. Without an operation, an object's own keys stand
+ * for its fields (`KEYS`).
  */
 interface Plan {
   fields: PlanField[];
@@ -40,16 +41,31 @@ interface Plan {
   rules: Array<{ key: string; name: RuleField }>;
   /** Every `courtDisposition` under any key. */
   courts: PlanField[];
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
 }
+const KEYS = 'keys';
 interface PlanField {
   key: string;
   name: string;
   sidArgument: ValueNode | undefined;
   selections: SelectionNode[];
-  child: Plan | null | undefined; // undefined: not built yet; null: a leaf
+  child: Plan | typeof KEYS | null | undefined; // undefined: not built yet; null: a leaf
 }
 
-const plans = new WeakMap<DocumentNode, WeakMap<OperationDefinitionNode, Plan>>();
+/** Per document (the permission cut can change a fragment and keep the operation node): its fragments and the plans of its operations. */
+const plans = new WeakMap<DocumentNode, { fragments: Map<string, FragmentDefinitionNode>; roots: WeakMap<OperationDefinitionNode, Plan> }>();
+
+function rootPlan(document: DocumentNode, operation: OperationDefinitionNode): Plan {
+  let known = plans.get(document);
+  if (!known) {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    plans.set(document, (known = { fragments, roots: new WeakMap() }));
+  }
+  let root = known.roots.get(operation);
+  if (!root) known.roots.set(operation, (root = planOf(operation.selectionSet.selections, known.fragments)));
+  return root;
+}
 
 function planOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): Plan {
   const byKey = new Map<string, PlanField>();
@@ -70,12 +86,27 @@ function planOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<str
     }
   };
   collect(selections, new Set());
-  const fields = [...byKey.values()];
+  return planFrom([...byKey.values()], fragments);
+}
+
+// Private: an object read by its own keys (no operation), every key a field of that name.
+function keysPlan(record: Record<string, unknown>): Plan {
+  return planFrom(Object.keys(record).map((key) => ({ key, name: key, sidArgument: undefined, selections: [], child: KEYS })), new Map());
+}
+
+function planFrom(fields: PlanField[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): Plan {
   return {
     fields,
     rules: fields.filter((field) => RULE_FIELDS.has(field.name)).map((field) => ({ key: field.key, name: field.name as RuleField })),
     courts: fields.filter((field) => field.name === 'courtDisposition'),
+    fragments,
   };
+}
+
+// Private: the plan of `field`'s value `value` (built on first use), or null for a leaf.
+function childPlan(field: PlanField, plan: Plan, value: Record<string, unknown>): Plan | null {
+  if (field.child === undefined) field.child = field.selections.length ? planOf(field.selections, plan.fragments) : null;
+  return field.child === KEYS ? keysPlan(value) : field.child;
 }
 
 /**
@@ -95,42 +126,21 @@ export function takeDisclosures(request: DisclosureRequest, data: unknown): Disc
   const found = new Map<string, Set<string>>();
   const holders: Record<string, unknown>[] = [];
   const variables = request.variables ?? {};
-  let fragments: Map<string, FragmentDefinitionNode> | null = null;
-  const fragmentsOf = () => {
-    fragments ??= new Map();
-    if (!fragments.size) for (const definition of request.document?.definitions ?? []) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    return fragments;
-  };
-  const childOf = (field: PlanField): Plan | null => {
-    if (field.child === undefined) field.child = field.selections.length ? planOf(field.selections, fragmentsOf()) : null;
-    return field.child;
-  };
   const add = (sid: string | null, item: string) => {
     if (!sid) return;
     let items = found.get(sid);
     if (!items) found.set(sid, (items = new Set()));
     items.add(item);
   };
-  const disclose = (sidArgument: ValueNode | undefined) => {
-    const argument = sidArgument && (sidArgument.kind === Kind.VARIABLE ? variables[sidArgument.name.value] : sidArgument.kind === Kind.STRING ? sidArgument.value : undefined);
-    if (typeof argument === 'string') sids.add(argument);
-  };
-  // The rules, over one object's values of the fields they read; `person` is who it is about.
-  const rules = (person: string | null, number: string | null, value: Partial<Record<RuleField, unknown>>, courtCodes: unknown[]) => {
-    const where = number ? `case ${number}` : 'a case';
-    if (typeof value.docketNumber === 'string' && value.status === 'OPEN') add(person, `${where} pending`);
-    if (typeof value.dispositionCode === 'string' && NONCONVICTION_DISPOSITIONS.has(value.dispositionCode)) add(person, `${where} charge ${value.count ?? value.statute ?? ''} ${value.dispositionCode}`.replace(/ {2,}/g, ' '));
-    if (value.verdict === 'NOT_GUILTY') add(person, `${where} charge ${value.count ?? ''} verdict NOT_GUILTY`.replace(/ {2,}/g, ' '));
-    for (const code of courtCodes) if (typeof code === 'string' && NONCONVICTION_DISPOSITIONS.has(code)) add(person, `arrest charge ${value.sequence ?? ''} ${code}`.replace(/ {2,}/g, ' '));
-  };
-  const NO_CODES: unknown[] = [];
+  const where = (number: string | null) => (number ? `case ${number}` : 'a case');
 
-  const walk = (plan: Plan, value: unknown, sid: string | null, docket: string | null): void => {
+  const walk = (plan: Plan | typeof KEYS, value: unknown, sid: string | null, docket: string | null): void => {
     if (Array.isArray(value)) {
       for (const item of value) if (item && typeof item === 'object') walk(plan, item, sid, docket);
       return;
     }
     const record = value as Record<string, unknown>;
+    const view = plan === KEYS ? keysPlan(record) : plan;
     let own: string | null = null;
     if (AUDIT_SID_KEY in record) {
       const hidden = record[AUDIT_SID_KEY];
@@ -139,66 +149,42 @@ export function takeDisclosures(request: DisclosureRequest, data: unknown): Disc
       holders.push(record);
     }
     const person = own ?? sid;
-    let read: Partial<Record<RuleField, unknown>> | null = null;
-    for (const { key, name } of plan.rules) {
-      const field = record[key];
-      if (field !== undefined && field !== null) (read ??= {})[name] ??= field;
-    }
-    let codes = NO_CODES;
-    for (const court of plan.courts) {
+    // The rules, over the values of the fields they read (whatever their keys).
+    const read: Partial<Record<RuleField, unknown>> = {};
+    for (const { key, name } of view.rules) if (record[key] !== undefined && record[key] !== null) read[name] ??= record[key];
+    const number = typeof read.docketNumber === 'string' ? read.docketNumber : docket;
+    if (typeof read.docketNumber === 'string' && read.status === 'OPEN') add(person, `${where(number)} pending`);
+    if (typeof read.dispositionCode === 'string' && NONCONVICTION_DISPOSITIONS.has(read.dispositionCode)) add(person, `${where(number)} charge ${read.count ?? read.statute ?? ''} ${read.dispositionCode}`.replace(/ {2,}/g, ' '));
+    if (read.verdict === 'NOT_GUILTY') add(person, `${where(number)} charge ${read.count ?? ''} verdict NOT_GUILTY`.replace(/ {2,}/g, ' '));
+    for (const court of view.courts) {
       const disposition = record[court.key];
-      const child = disposition && typeof disposition === 'object' ? childOf(court) : null;
-      if (!child) continue;
-      for (const inner of child.fields) if (inner.name === 'code') (codes === NO_CODES ? (codes = []) : codes).push((disposition as Record<string, unknown>)[inner.key]);
+      if (!disposition || typeof disposition !== 'object') continue;
+      const inner = childPlan(court, view, disposition as Record<string, unknown>);
+      for (const field of inner?.fields ?? []) {
+        const code = (disposition as Record<string, unknown>)[field.key];
+        if (field.name === 'code' && typeof code === 'string' && NONCONVICTION_DISPOSITIONS.has(code)) add(person, `arrest charge ${read.sequence ?? ''} ${code}`.replace(/ {2,}/g, ' '));
+      }
     }
-    const number = read && typeof read.docketNumber === 'string' ? read.docketNumber : docket;
-    if (read || codes.length) rules(person, number, read ?? {}, codes);
-    for (const field of plan.fields) {
+    // Then every field: SIDs shown, and the walk down.
+    for (const field of view.fields) {
       if (field.key === AUDIT_SID_KEY) continue;
       const child = record[field.key];
       if (child === undefined || child === null) continue;
       if (field.name === 'sid' && typeof child === 'string') sids.add(child);
-      if (field.sidArgument) disclose(field.sidArgument);
-      if (typeof child === 'object') {
-        const inner = childOf(field);
+      const argument = field.sidArgument && (field.sidArgument.kind === Kind.VARIABLE ? variables[field.sidArgument.name.value] : field.sidArgument.kind === Kind.STRING ? field.sidArgument.value : undefined);
+      if (typeof argument === 'string') sids.add(argument);
+      if (typeof child !== 'object') continue;
+      if (field.child === KEYS) walk(KEYS, child, person, number);
+      else {
+        const inner = childPlan(field, view, child as Record<string, unknown>);
         if (inner) walk(inner, child, person, number);
       }
-    }
-  };
-  // Without an operation: the keys as field names (the same rules, no aliases to resolve).
-  const walkKeys = (value: unknown, sid: string | null, docket: string | null): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === 'object') walkKeys(item, sid, docket);
-      return;
-    }
-    const record = value as Record<string, unknown>;
-    let own: string | null = null;
-    if (AUDIT_SID_KEY in record) {
-      collectStrings(record[AUDIT_SID_KEY], sids);
-      own = firstSid(record[AUDIT_SID_KEY]);
-      holders.push(record);
-    }
-    const person = own ?? sid;
-    const court = record.courtDisposition as { code?: unknown } | null | undefined;
-    const number = typeof record.docketNumber === 'string' ? record.docketNumber : docket;
-    rules(person, number, record as Partial<Record<RuleField, unknown>>, court && typeof court === 'object' ? [court.code] : NO_CODES);
-    for (const key in record) {
-      if (key === AUDIT_SID_KEY) continue;
-      const child = record[key];
-      if (key === 'sid' && typeof child === 'string') sids.add(child);
-      if (child && typeof child === 'object') walkKeys(child, person, number);
     }
   };
 
   if (data && typeof data === 'object') {
     const { operation, document } = request;
-    if (operation && document) {
-      let byOperation = plans.get(document);
-      if (!byOperation) plans.set(document, (byOperation = new WeakMap()));
-      let root = byOperation.get(operation);
-      if (!root) byOperation.set(operation, (root = planOf(operation.selectionSet.selections, fragmentsOf())));
-      walk(root, data, null, null);
-    } else walkKeys(data, null, null);
+    walk(operation && document ? rootPlan(document, operation) : KEYS, data, null, null);
   }
   // Removed only now: an object reached twice reads its hidden SID each time.
   for (const record of holders) delete record[AUDIT_SID_KEY];
