@@ -115,7 +115,8 @@ export function auditSettings(env: NodeJS.ProcessEnv = process.env): AuditSettin
   };
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number setting within bounds, or a clear error naming the variable and what it takes. */
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

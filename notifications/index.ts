@@ -21,6 +21,7 @@ import { resolvers, type NotificationsContext } from './resolvers.ts';
 import { notificationSettings, type NotificationSettings } from './settings.ts';
 import { takeIn, type Recipients } from './intake.ts';
 import { startDispatcher } from './webhook.ts';
+import { startErasureRecheck } from './erasure.ts';
 import { mountStream, newDeliveries } from './sse.ts';
 
 /** The store with the settings the resolvers and the background read. */
@@ -50,9 +51,14 @@ export interface NotificationWork {
   stop(): Promise<void>;
 }
 
-/** Consumers of every agency feed and the webhook dispatcher. */
+/** Consumers of every agency feed, the erasure notices' second look and the webhook dispatcher. */
 export async function startNotificationWork(store: NotificationsHandle, recipients: Recipients): Promise<NotificationWork> {
   const dispatcher = startDispatcher(store, store.settings.webhook);
+  const delivered = (ids: string[]) => {
+    newDeliveries.emit('new', ids);
+    dispatcher.kick();
+  };
+  const recheck = store.settings.erasureRecheckMs > 0 ? startErasureRecheck(store, recipients, delivered) : undefined;
   const consumers: RunningConsumer[] = [];
   for (const { name: feed } of AGENCY_SUBGRAPHS) {
     const consumer = `notifications-${feed}`;
@@ -62,17 +68,15 @@ export async function startNotificationWork(store: NotificationsHandle, recipien
     consumers.push(await startFeedConsumer({
       name: consumer, feed, source, idleMs: 100,
       handle: async (event) => {
-        const ids = await takeIn(store, event, recipients);
-        if (ids.length) {
-          newDeliveries.emit('new', ids);
-          dispatcher.kick();
-        }
+        const ids = await takeIn(store, event, recipients, { erasureRecheckMs: store.settings.erasureRecheckMs });
+        if (ids.length) delivered(ids);
       },
     }));
   }
   return {
     async stop() {
       for (const consumer of consumers) await consumer.stop();
+      await recheck?.stop();
       await dispatcher.stop();
     },
   };

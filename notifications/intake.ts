@@ -7,7 +7,8 @@
 // docket only, for every agency the audit log shows received the person's records
 // (C.G.S. 54-142h(a), 54-142k(b)).
 import type { ChangeEvent } from '../subgraphs/shared/outbox/kinds.ts';
-import { nowStamp, type NotificationStore, type SubscriptionTable } from './store.ts';
+import type { Transaction } from 'kysely';
+import { nowStamp, type NotificationsDb, type NotificationStore, type SubscriptionTable } from './store.ts';
 
 /** The permission a subscriber needs to be told of an event of each source system. */
 export const SYSTEM_PERMISSION: Record<string, string> = {
@@ -47,7 +48,8 @@ function fromSequence(subscription: Since, feed: string): number | undefined {
   return typeof from[feed] === 'number' ? from[feed] : undefined;
 }
 
-function subscribedBefore(subscription: Since, event: ChangeEvent): boolean {
+/** Whether `event` came after the subscription was made (by feed sequence, else by time). */
+export function subscribedBefore(subscription: Since, event: Pick<ChangeEvent, 'feed' | 'sequence' | 'time'>): boolean {
   const from = fromSequence(subscription, event.feed);
   if (from !== undefined) return event.sequence > from;
   return Date.parse(event.time) >= createdMs(subscription.created_ts) - SUBSCRIPTION_LOOKBACK_MS;
@@ -96,27 +98,71 @@ async function beforeEverySubscription(store: NotificationStore, event: ChangeEv
   return !afterSome && !recentEnough;
 }
 
+/**
+ * How long after an erasure its recipients are looked up again (NOTIFY_ERASURE_RECHECK_MS):
+ * the gateway's request budget (GATEWAY_REQUEST_TIMEOUT_MS, 15 s) and the audit write
+ * after it, with room to spare. See erasure.ts.
+ */
+export const ERASURE_RECHECK_MS = 60_000;
+
+/** What an erasure notice is made from: a judicial erasure naming a person and a docket. */
+export type ErasureEvent = Pick<ChangeEvent, 'feed' | 'sequence' | 'time' | 'system'> & { sid: string; docketNumber: string };
+
+const isNoticeable = (event: ChangeEvent): event is ChangeEvent & ErasureEvent =>
+  event.kind === 'ERASURE' && event.feed === 'judicial' && !!event.sid && !!event.docketNumber;
+
+/**
+ * Records an erasure notice for each of `oris` that has none yet for this erasure, and a
+ * delivery of it to each of their agencies' erasure-notice subscriptions made before it;
+ * returns the subscription ids that got one. Idempotent: notices are unique per
+ * (ori, feed, sequence) and deliveries per idempotency key.
+ */
+export async function noticeErasure(trx: Transaction<NotificationsDb>, event: ErasureEvent, oris: string[]): Promise<string[]> {
+  if (!oris.length) return [];
+  const added = await trx.insertInto('ntf_erasure_notice')
+    .values(oris.map((ori) => ({ ori, docket: event.docketNumber, feed: event.feed, chg_seq: event.sequence, created_ts: nowStamp() })))
+    .onConflict((conflict) => conflict.columns(['ori', 'feed', 'chg_seq']).doNothing())
+    .returning('ori').execute();
+  if (!added.length) return [];
+  const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts', 'from_seq'])
+    .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', added.map((row) => row.ori)).execute())
+    .filter((s) => subscribedBefore(s, event));
+  if (!subscribers.length) return [];
+  const inserted = await trx.insertInto('ntf_delivery').values(subscribers.map(({ id }) => ({
+    subscription_id: id, idem_key: `${event.feed}:${event.sequence}:${id}`, feed: event.feed, chg_seq: event.sequence, kind: ERASURE_NOTICE, system: event.system,
+    rec_key: event.docketNumber, sid: null, evt_ts: event.time, state: 'PENDING' as const, attempts: 0, next_attempt_ms: Date.now(), last_error: null, delivered_ts: null,
+  }))).onConflict((conflict) => conflict.column('idem_key').doNothing()).returning('subscription_id').execute();
+  return inserted.map((row) => row.subscription_id);
+}
+
+export interface IntakeOptions {
+  /** NOTIFY_ERASURE_RECHECK_MS: when after an erasure its recipients are looked up again (0: never). */
+  erasureRecheckMs?: number;
+}
+
 /** Records the event's deliveries; returns the subscription ids that got one. */
-export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients): Promise<string[]> {
+export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients, options: IntakeOptions = {}): Promise<string[]> {
   if (event.kind !== 'ERASURE' && await beforeEverySubscription(store, event)) return [];
-  const noticeOris = event.kind === 'ERASURE' && event.feed === 'judicial' && event.sid && event.docketNumber ? await recipients(event.sid, Date.parse(event.time)) : [];
+  const noticeOris = isNoticeable(event) ? await recipients(event.sid, Date.parse(event.time)) : [];
   return store.db.transaction().execute(async (trx) => {
     const seen = await trx.selectFrom('ntf_applied').select('chg_seq').where('feed', '=', event.feed).where('chg_seq', '=', event.sequence).executeTakeFirst();
     if (seen) return [];
     await trx.insertInto('ntf_applied').values({ feed: event.feed, chg_seq: event.sequence }).execute();
-    const base = { feed: event.feed, chg_seq: event.sequence, evt_ts: event.time, state: 'PENDING' as const, attempts: 0, next_attempt_ms: Date.now(), last_error: null, delivered_ts: null };
     if (event.kind === 'ERASURE') {
-      if (!noticeOris.length) return [];
-      for (const ori of noticeOris) {
-        await trx.insertInto('ntf_erasure_notice').values({ ori, docket: event.docketNumber!, feed: event.feed, chg_seq: event.sequence, created_ts: nowStamp() }).execute();
+      if (!isNoticeable(event)) return [];
+      // A view under way as the court erased may not have its audit record yet: look again
+      // once it must (erasure.ts), unless that time has passed already.
+      const recheckMs = options.erasureRecheckMs ?? ERASURE_RECHECK_MS;
+      const erasedAt = Date.parse(event.time);
+      const due = (Number.isNaN(erasedAt) ? Date.now() : erasedAt) + recheckMs;
+      if (recheckMs > 0 && due > Date.now()) {
+        await trx.insertInto('ntf_erasure_recheck').values({
+          feed: event.feed, chg_seq: event.sequence, sid: event.sid, docket: event.docketNumber, system: event.system, evt_ts: event.time, due_ms: due, attempts: 0, last_error: null,
+        }).onConflict((conflict) => conflict.columns(['feed', 'chg_seq']).doNothing()).execute();
       }
-      const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts', 'from_seq'])
-        .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', noticeOris).execute()).filter((s) => subscribedBefore(s, event));
-      for (const { id } of subscribers) {
-        await trx.insertInto('ntf_delivery').values({ ...base, subscription_id: id, idem_key: `${event.feed}:${event.sequence}:${id}`, kind: ERASURE_NOTICE, system: event.system, rec_key: event.docketNumber!, sid: null }).execute();
-      }
-      return subscribers.map((s) => s.id);
+      return noticeErasure(trx, event, noticeOris);
     }
+    const base = { feed: event.feed, chg_seq: event.sequence, evt_ts: event.time, state: 'PENDING' as const, attempts: 0, next_attempt_ms: Date.now(), last_error: null, delivered_ts: null };
     const court = courtOf(event.docketNumber);
     const candidates = await trx.selectFrom('ntf_subscription').select(['id', 'kinds', 'permissions', 'created_ts', 'from_seq']).where('active', '=', 'Y')
       .where((eb) => eb.or([

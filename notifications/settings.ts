@@ -2,6 +2,8 @@
 import { serviceTokenSource, type TokenSource } from '../subgraphs/shared/events/service-token.ts';
 import { natsTarget } from '../subgraphs/shared/events/nats.ts';
 import { webhookSettings, type WebhookSettings } from './webhook.ts';
+import { integer } from '../gateway/config.ts';
+import { ERASURE_RECHECK_MS } from './intake.ts';
 
 export interface NotificationSettings {
   /** The gateway, for reading the agencies' feeds (embedded default) and checking SIDs. */
@@ -15,6 +17,8 @@ export interface NotificationSettings {
   webhook: WebhookSettings;
   /** The address clients reach this service's stream at (NOTIFICATIONS_PUBLIC_URL). */
   publicUrl: string;
+  /** NOTIFY_ERASURE_RECHECK_MS: when after an erasure its recipients are looked up again (erasure.ts; 0: never). */
+  erasureRecheckMs: number;
 }
 
 export function notificationSettings(env: NodeJS.ProcessEnv = process.env): NotificationSettings {
@@ -25,6 +29,8 @@ export function notificationSettings(env: NodeJS.ProcessEnv = process.env): Noti
     natsPrefix: natsTarget(env)?.prefix,
     webhook: webhookSettings(env),
     publicUrl: env.NOTIFICATIONS_PUBLIC_URL ?? `http://127.0.0.1:${env.NOTIFICATIONS_PORT ?? 4005}`,
+    // At least the gateway's request budget: a view under way at the erasure is recorded by then.
+    erasureRecheckMs: integer(env, 'NOTIFY_ERASURE_RECHECK_MS', ERASURE_RECHECK_MS, 0, 86_400_000),
   };
 }
 

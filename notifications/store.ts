@@ -77,11 +77,32 @@ export interface ErasureNoticeTable {
   created_ts: string;
 }
 
+/**
+ * An erasure whose recipients are looked up again once every view that could have read the
+ * record before it was erased has its audit record (erasure.ts): an answer's record is
+ * written as it leaves, so a view under way at the erasure is recorded up to a request's
+ * budget later, after the notice was first looked up.
+ */
+export interface ErasureRecheckTable {
+  feed: string;
+  chg_seq: number;
+  sid: string;
+  docket: string;
+  system: string;
+  evt_ts: string;
+  /** Epoch ms: look again at or after this. */
+  due_ms: number;
+  /** Failed lookups so far (the row stays until one succeeds). */
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface NotificationsDb {
   ntf_subscription: SubscriptionTable;
   ntf_delivery: DeliveryTable;
   ntf_delivery_audit: DeliveryAuditTable;
   ntf_erasure_notice: ErasureNoticeTable;
+  ntf_erasure_recheck: ErasureRecheckTable;
   ntf_applied: { feed: string; chg_seq: number };
   obts_feed_cursor: { consumer: string; feed: string; last_seq: number };
 }
@@ -165,6 +186,19 @@ async function migrate(db: Kysely<NotificationsDb>): Promise<void> {
     .addColumn('created_ts', 'varchar(30)', (c) => c.notNull())
     .addUniqueConstraint('ntf_erasure_notice_uq', ['ori', 'feed', 'chg_seq'])
     .execute();
+  await s.createTable('ntf_erasure_recheck').ifNotExists()
+    .addColumn('feed', 'varchar(40)', (c) => c.notNull())
+    .addColumn('chg_seq', 'bigint', (c) => c.notNull())
+    .addColumn('sid', 'char(9)', (c) => c.notNull())
+    .addColumn('docket', 'varchar(20)', (c) => c.notNull())
+    .addColumn('system', 'varchar(12)', (c) => c.notNull())
+    .addColumn('evt_ts', 'varchar(30)', (c) => c.notNull())
+    .addColumn('due_ms', 'bigint', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('last_error', 'varchar(200)')
+    .addPrimaryKeyConstraint('ntf_erasure_recheck_pk', ['feed', 'chg_seq'])
+    .execute();
+  await s.createIndex('ntf_erasure_recheck_due_ix').ifNotExists().on('ntf_erasure_recheck').column('due_ms').execute();
   await s.createTable('ntf_applied').ifNotExists()
     .addColumn('feed', 'varchar(40)', (c) => c.notNull())
     .addColumn('chg_seq', 'bigint', (c) => c.notNull())

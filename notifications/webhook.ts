@@ -8,6 +8,7 @@
 // every attempt; redirects are not followed.
 import { createHmac } from 'node:crypto';
 import { badInput } from '../subgraphs/shared/errors.ts';
+import { integer } from '../gateway/config.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Selectable } from 'kysely';
 import { nowStamp, type DeliveryTable, type NotificationStore, type SubscriptionTable } from './store.ts';
@@ -26,8 +27,8 @@ export interface WebhookSettings {
 export function webhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
   return {
     allowedHosts: (env.NOTIFY_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
-    maxAttempts: Number(env.NOTIFY_MAX_ATTEMPTS ?? 8),
-    retryBaseMs: Number(env.NOTIFY_RETRY_BASE_MS ?? 1000),
+    maxAttempts: integer(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
+    retryBaseMs: integer(env, 'NOTIFY_RETRY_BASE_MS', 1000, 1, 300_000),
     timeoutMs: 10_000,
   };
 }
