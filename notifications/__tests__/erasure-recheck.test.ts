@@ -13,7 +13,7 @@ import type { ChangeEvent } from '../../subgraphs/shared/outbox/kinds.ts';
 import { freshPostgresDatabase } from '../../test/support/databases.ts';
 import { openNotificationStore, nowStamp, type NotificationStore, type SubscriptionTable } from '../store.ts';
 import { ERASURE_NOTICE, takeIn } from '../intake.ts';
-import { recheckErasures } from '../erasure.ts';
+import { recheckErasures, startErasureRecheck } from '../erasure.ts';
 import { auditRecipients } from '../index.ts';
 import { notificationSettings } from '../settings.ts';
 
@@ -112,6 +112,21 @@ describe('erasure notices: the second look after the request budget', () => {
     const old = erasure(46, 'H12M-CR19-0000046-S', new Date(Date.now() - 2 * AFTER).toISOString());
     assert.deepEqual((await takeIn(store, old, auditRecipients(audit), { erasureRecheckMs: AFTER })).sort(), ['court-sub', 'late-sub'], 'the first look already sees every record');
     await takeIn(store, erasure(47, 'H12M-CR19-0000047-S'), auditRecipients(audit), { erasureRecheckMs: 0 });
+    assert.deepEqual(await pending(), []);
+  });
+
+  it('the background loop runs the pass and tells the dispatcher and stream of what it delivered', async () => {
+    const event = erasure(48, 'H12M-CR19-0000048-S', new Date(Date.now() - AFTER + 200).toISOString()); // due in 200 ms
+    await takeIn(store, event, async () => [], { erasureRecheckMs: AFTER });
+    assert.equal((await pending()).length, 1);
+    const told: string[][] = [];
+    const loop = startErasureRecheck(store, auditRecipients(audit), (ids) => told.push(ids), 25);
+    try {
+      for (let i = 0; i < 200 && !told.length; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      await loop.stop();
+    }
+    assert.deepEqual(told.map((ids) => [...ids].sort()), [['court-sub', 'late-sub']], 'told once, when it came due');
     assert.deepEqual(await pending(), []);
   });
 
