@@ -1,4 +1,5 @@
 // Gateway settings, all from the environment, each with a loopback-only default.
+import { wholeSetting as integer } from '../subgraphs/shared/settings.ts';
 import { dataDir, ROOT, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
 import { DEFAULT_AUDIENCE, DEV_ISSUER } from './auth/dev-key.ts';
 import { gatewayKeyFile } from '../subgraphs/shared/trust.ts';
@@ -113,15 +114,4 @@ export function auditSettings(env: NodeJS.ProcessEnv = process.env): AuditSettin
     retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 365, 365, 36_500),
     ...auditCheckpointSettings(env),
   };
-}
-
-/** A whole-number setting within bounds, or a clear error naming the variable and what it takes. */
-export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} "${raw}" is not valid; expected a whole number from ${min} to ${max}`);
-  }
-  return value;
 }

@@ -3,57 +3,69 @@
 // (intake.ts) looks them up as it takes the erasure in. A view that was still under way
 // then, its data read before the court erased but its answer not yet sent, has no audit
 // record yet (the record is written as the answer leaves), so it is not in that lookup.
-// takeIn therefore also writes a row, in the same transaction, due when every such view
-// must have its record (the erasure's time plus NOTIFY_ERASURE_RECHECK_MS, past the
-// gateway's request budget); this pass looks the recipients up again then and adds a
-// notice, and its deliveries, for each agency the first look missed. The row is durable:
-// a restart, a failed lookup or a second instance (rows taken with SKIP LOCKED) neither
-// loses nor doubles a notice.
+// The views that count are those recorded within the erasure's window (its time plus
+// NOTIFY_ERASURE_RECHECK_MS, past the gateway's request budget); a view recorded later
+// cannot have had the record, which the guard withholds from the moment of the erasure.
+// When the first look came before the window closed, takeIn also writes a row, in the same
+// transaction as the first notices, due once the window's records are all appended; this
+// pass looks the recipients up again then and adds a notice, and its deliveries, for each
+// agency the first look missed. The row is durable: a restart, a failed lookup or a second
+// instance (rows taken with SKIP LOCKED) neither loses nor doubles a notice.
 import { logger } from '../subgraphs/shared/log.ts';
-import { nowStamp, type NotificationStore } from './store.ts';
+import type { NotificationStore } from './store.ts';
 import { noticeErasure, type Recipients } from './intake.ts';
 
 export interface RecheckOutcome {
-  /** Erasures looked at again. */
+  /** Erasures looked at again and done with. */
   rechecked: number;
   /** Notices added for agencies the first look missed, as `ori docket`. */
   added: string[];
   /** Subscription ids given a delivery. */
   subscriptions: string[];
-  /** Erasures whose lookup failed (kept, and tried again). */
+  /** Erasures whose second look failed (kept, and tried again after a back-off). */
   failed: number;
 }
+
+/** After the n-th failure of an erasure's second look, wait this long: 1 s doubling, at most 5 min. */
+export const recheckBackoffMs = (failures: number): number => Math.min(300_000, 1000 * 2 ** Math.min(failures - 1, 9));
 
 /** One pass over the erasures due at `now`: at most `limit` of them, oldest first. */
 export async function recheckErasures(store: NotificationStore, recipients: Recipients, now = Date.now(), limit = 100): Promise<RecheckOutcome> {
   const outcome: RecheckOutcome = { rechecked: 0, added: [], subscriptions: [], failed: 0 };
-  const due = await store.db.selectFrom('ntf_erasure_recheck').select(['feed', 'chg_seq']).where('due_ms', '<=', now).orderBy('due_ms').limit(limit).execute();
-  for (const { feed, chg_seq } of due) {
-    // One erasure per transaction: a lookup that fails keeps its row and costs no other.
-    await store.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('ntf_erasure_recheck').selectAll().where('feed', '=', feed).where('chg_seq', '=', chg_seq)
-        .forUpdate().skipLocked().executeTakeFirst();
-      if (!row) return; // taken by another instance, or done meanwhile
-      const event = { feed: row.feed, sequence: Number(row.chg_seq), time: row.evt_ts, system: row.system, sid: row.sid.trim(), docketNumber: row.docket };
-      let oris: string[];
-      try {
-        oris = await recipients(event.sid, Date.parse(event.time));
-      } catch (error) {
-        outcome.failed += 1;
-        const message = error instanceof Error ? error.message : String(error);
-        logger.warn({ err: error, feed, sequence: event.sequence }, 'erasure notice re-check could not read the audit log; trying again');
-        await trx.updateTable('ntf_erasure_recheck').set({ attempts: row.attempts + 1, last_error: message.slice(0, 200), due_ms: now + Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8)) })
-          .where('feed', '=', feed).where('chg_seq', '=', chg_seq).execute();
-        return;
-      }
-      const noticed = new Set((await trx.selectFrom('ntf_erasure_notice').select('ori').where('feed', '=', feed).where('chg_seq', '=', chg_seq).execute()).map((n) => n.ori));
-      const missed = oris.filter((ori) => !noticed.has(ori));
-      outcome.subscriptions.push(...await noticeErasure(trx, event, missed));
-      outcome.added.push(...missed.map((ori) => `${ori} ${event.docketNumber}`));
-      await trx.deleteFrom('ntf_erasure_recheck').where('feed', '=', feed).where('chg_seq', '=', chg_seq).execute();
+  const due = await store.db.selectFrom('ntf_erasure_recheck').selectAll().where('due_ms', '<=', now).orderBy('due_ms').orderBy('feed').orderBy('chg_seq').limit(limit).execute();
+  for (const row of due) {
+    const { feed, chg_seq } = row;
+    const event = { feed, sequence: Number(chg_seq), time: row.evt_ts, system: row.system, sid: row.sid.trim(), docketNumber: row.docket };
+    try {
+      // The audit read first, outside any transaction: the embedded store has one
+      // connection, and nothing else should wait for the log. Two instances reading the
+      // same erasure at once is harmless (the inserts are idempotent).
+      const oris = await recipients(event.sid, Number(row.cutoff_ms));
+      const done = await store.db.transaction().execute(async (trx) => {
+        const mine = await trx.selectFrom('ntf_erasure_recheck').select('chg_seq').where('feed', '=', feed).where('chg_seq', '=', chg_seq).forUpdate().skipLocked().executeTakeFirst();
+        if (!mine) return null; // another instance has it, or finished it meanwhile
+        const noticed = await noticeErasure(trx, event, oris);
+        await trx.deleteFrom('ntf_erasure_recheck').where('feed', '=', feed).where('chg_seq', '=', chg_seq).execute();
+        return noticed;
+      });
+      if (!done) continue;
       outcome.rechecked += 1;
-      if (missed.length) logger.info({ feed, sequence: event.sequence, docket: event.docketNumber, added: missed, at: nowStamp() }, 'erasure notice re-check found agencies the first look missed');
-    });
+      outcome.subscriptions.push(...done.subscriptions);
+      outcome.added.push(...done.oris.map((ori) => `${ori} ${event.docketNumber}`));
+      if (done.oris.length) logger.info({ feed, sequence: event.sequence, docket: event.docketNumber, added: done.oris }, 'erasure notice second look found agencies the first look missed');
+    } catch (error) {
+      // One erasure that fails (the audit log unreadable, the store refusing) waits alone; the others go on.
+      outcome.failed += 1;
+      const failures = row.attempts + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ err: error, feed, sequence: event.sequence, failures }, 'erasure notice second look failed; trying again later');
+      try {
+        await store.db.updateTable('ntf_erasure_recheck').set({ attempts: failures, last_error: message.slice(0, 200), due_ms: now + recheckBackoffMs(failures) })
+          .where('feed', '=', feed).where('chg_seq', '=', chg_seq).execute();
+      } catch (recordError) {
+        logger.warn({ err: recordError, feed, sequence: event.sequence }, 'could not record the failed second look; it is tried again on the next pass');
+      }
+    }
   }
   return outcome;
 }
@@ -62,19 +74,19 @@ export interface RecheckLoop {
   stop(): Promise<void>;
 }
 
-/** Runs recheckErasures every `everyMs` until stopped; `delivered` hears of new deliveries. */
-export function startErasureRecheck(store: NotificationStore, recipients: Recipients, delivered: (subscriptionIds: string[]) => void, everyMs = 1000): RecheckLoop {
+/** Runs recheckErasures every `everyMs` (at once again after a full pass) until stopped; `delivered` hears of new deliveries. */
+export function startErasureRecheck(store: NotificationStore, recipients: Recipients, delivered: (subscriptionIds: string[]) => void, everyMs = 1000, limit = 100): RecheckLoop {
   let stopped = false;
   let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       let full = false;
       try {
-        const outcome = await recheckErasures(store, recipients);
-        full = outcome.rechecked + outcome.failed === 100;
+        const outcome = await recheckErasures(store, recipients, Date.now(), limit);
+        full = outcome.rechecked > 0 && outcome.rechecked + outcome.failed >= limit; // more may be due: go on at once
         if (outcome.subscriptions.length) delivered(outcome.subscriptions);
       } catch (error) {
-        if (!stopped) logger.warn({ err: error }, 'erasure notice re-check pass failed');
+        if (!stopped) logger.warn({ err: error }, 'erasure notice second-look pass failed');
       }
       if (!full && !stopped) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, everyMs).unref(); });
     }

@@ -28,22 +28,31 @@ import { mountStream, newDeliveries } from './sse.ts';
 export type NotificationsHandle = NotificationStore & { settings: NotificationSettings };
 
 /**
- * Who received records of a person: the ORIs of the audit log's who-viewed (read only).
- * An index by SID, brought up to date on every lookup with what was appended to the log
- * since the last one (readSince: a file status and the new lines, not the whole log), so a
- * view recorded a moment before the erasure's notice is looked up is in it.
+ * Who was shown records of a person: the ORIs of the audit log's who-viewed (read only),
+ * each with the time of its first view. An index by SID, brought up to date on every lookup
+ * with what was appended to the log since the last one (readSince: a file status and the new
+ * lines, not the whole log), so a view recorded a moment before the erasure's notice is
+ * looked up is in it.
  */
 export function auditRecipients(audit: AuditStore): Recipients {
-  const oris = new Map<string, Set<string>>();
+  const firstViews = new Map<string, Map<string, number>>();
   let cursor: AuditCursor | undefined;
-  return async (sid) => {
+  return async (sid, recordedBy) => {
     const since = await audit.readSince(cursor);
     for (const record of since.records) {
       if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
-      for (const viewed of record.sids ?? []) oris.set(viewed, (oris.get(viewed) ?? new Set<string>()).add(record.ori));
+      const stamped = Date.parse(record.time);
+      const at = Number.isNaN(stamped) ? -Infinity : stamped; // a record without a readable time counts as early: noticed, not missed
+      for (const viewed of record.sids ?? []) {
+        const views = firstViews.get(viewed) ?? new Map<string, number>();
+        if (!(views.get(record.ori)! <= at)) views.set(record.ori, at);
+        firstViews.set(viewed, views);
+      }
     }
     cursor = since.cursor;
-    return [...(oris.get(sid) ?? [])].sort();
+    const views = firstViews.get(sid);
+    if (!views) return [];
+    return [...views].filter(([, at]) => recordedBy === undefined || at <= recordedBy).map(([ori]) => ori).sort();
   };
 }
 

@@ -21,8 +21,11 @@ export const WARRANT_KINDS = ['WARRANT_ISSUED', 'WARRANT_SERVED', 'WARRANT_VACAT
 /** The kind of the deliveries that carry an erasure notice. */
 export const ERASURE_NOTICE = 'ERASURE_NOTICE';
 
-/** ORIs of the agencies that received records of a person before `asOf` (epoch ms; from the audit log's who-viewed). */
-export type Recipients = (sid: string, asOf?: number) => Promise<string[]>;
+/**
+ * ORIs of the agencies shown records of a person, from the audit log's who-viewed: those with
+ * a view recorded at or before `recordedBy` (epoch ms; every view when it is left out).
+ */
+export type Recipients = (sid: string, recordedBy?: number) => Promise<string[]>;
 
 /** Court location of a canonical docket: H12M-CR19-0123456-S → H12M. */
 export const courtOf = (docket: string | null): string | null => (docket ? docket.slice(0, 4) : null);
@@ -99,11 +102,17 @@ async function beforeEverySubscription(store: NotificationStore, event: ChangeEv
 }
 
 /**
- * How long after an erasure its recipients are looked up again (NOTIFY_ERASURE_RECHECK_MS):
- * the gateway's request budget (GATEWAY_REQUEST_TIMEOUT_MS, 15 s) and the audit write
- * after it, with room to spare. See erasure.ts.
+ * An erasure's window (NOTIFY_ERASURE_RECHECK_MS, default 60 s): the views recorded up to
+ * this long after the court erased are the ones that may have read the record before it
+ * was (a request under way then is recorded as its answer leaves, within the gateway's
+ * request budget, GATEWAY_REQUEST_TIMEOUT_MS, 15 s); a view recorded later is not, since the
+ * guard withholds the record from the moment of the erasure. When the first look comes
+ * before the window has closed, a second look follows (erasure.ts).
  */
 export const ERASURE_RECHECK_MS = 60_000;
+
+/** Past the window, how long records stamped within it may still take to be appended (the audit's group commit). */
+export const ERASURE_RECHECK_SLACK_MS = 10_000;
 
 /** What an erasure notice is made from: a judicial erasure naming a person and a docket. */
 export type ErasureEvent = Pick<ChangeEvent, 'feed' | 'sequence' | 'time' | 'system'> & { sid: string; docketNumber: string };
@@ -113,54 +122,63 @@ const isNoticeable = (event: ChangeEvent): event is ChangeEvent & ErasureEvent =
 
 /**
  * Records an erasure notice for each of `oris` that has none yet for this erasure, and a
- * delivery of it to each of their agencies' erasure-notice subscriptions made before it;
- * returns the subscription ids that got one. Idempotent: notices are unique per
- * (ori, feed, sequence) and deliveries per idempotency key.
+ * delivery of it to each of their agencies' erasure-notice subscriptions made before it.
+ * Idempotent: notices are unique per (ori, feed, sequence) and deliveries per idempotency
+ * key. Returns the ORIs noticed now and the subscription ids given a delivery now.
  */
-export async function noticeErasure(trx: Transaction<NotificationsDb>, event: ErasureEvent, oris: string[]): Promise<string[]> {
-  if (!oris.length) return [];
-  const added = await trx.insertInto('ntf_erasure_notice')
+export async function noticeErasure(trx: Transaction<NotificationsDb>, event: ErasureEvent, oris: string[]): Promise<{ oris: string[]; subscriptions: string[] }> {
+  if (!oris.length) return { oris: [], subscriptions: [] };
+  const added = (await trx.insertInto('ntf_erasure_notice')
     .values(oris.map((ori) => ({ ori, docket: event.docketNumber, feed: event.feed, chg_seq: event.sequence, created_ts: nowStamp() })))
     .onConflict((conflict) => conflict.columns(['ori', 'feed', 'chg_seq']).doNothing())
-    .returning('ori').execute();
-  if (!added.length) return [];
+    .returning('ori').execute()).map((row) => row.ori);
+  if (!added.length) return { oris: [], subscriptions: [] };
   const subscribers = (await trx.selectFrom('ntf_subscription').select(['id', 'created_ts', 'from_seq'])
-    .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', added.map((row) => row.ori)).execute())
+    .where('active', '=', 'Y').where('erasure_notices', '=', 'Y').where('ori', 'in', added).execute())
     .filter((s) => subscribedBefore(s, event));
-  if (!subscribers.length) return [];
+  if (!subscribers.length) return { oris: added, subscriptions: [] };
   const inserted = await trx.insertInto('ntf_delivery').values(subscribers.map(({ id }) => ({
     subscription_id: id, idem_key: `${event.feed}:${event.sequence}:${id}`, feed: event.feed, chg_seq: event.sequence, kind: ERASURE_NOTICE, system: event.system,
     rec_key: event.docketNumber, sid: null, evt_ts: event.time, state: 'PENDING' as const, attempts: 0, next_attempt_ms: Date.now(), last_error: null, delivered_ts: null,
   }))).onConflict((conflict) => conflict.column('idem_key').doNothing()).returning('subscription_id').execute();
-  return inserted.map((row) => row.subscription_id);
+  return { oris: added, subscriptions: inserted.map((row) => row.subscription_id) };
+}
+
+// Private: an erasure's window, as the first look sees it. The erasure's time is the court
+// store's clock; the window is what covers a difference between it and the gateway's.
+function erasureWindow(event: ChangeEvent, windowMs: number): { event: ErasureEvent; cutoffMs: number; dueMs: number; lookedUpAt: number } | null {
+  if (!isNoticeable(event)) return null;
+  const lookedUpAt = Date.now(); // before the lookup: a record appended during it is read by the second look
+  const erasedAt = Date.parse(event.time);
+  const cutoffMs = (Number.isNaN(erasedAt) ? lookedUpAt : erasedAt) + windowMs;
+  return { event, cutoffMs, dueMs: windowMs > 0 ? cutoffMs + ERASURE_RECHECK_SLACK_MS : 0, lookedUpAt };
 }
 
 export interface IntakeOptions {
-  /** NOTIFY_ERASURE_RECHECK_MS: when after an erasure its recipients are looked up again (0: never). */
+  /** NOTIFY_ERASURE_RECHECK_MS: an erasure's window (ERASURE_RECHECK_MS; 0: only views recorded by the erasure's own time, no second look). */
   erasureRecheckMs?: number;
 }
 
 /** Records the event's deliveries; returns the subscription ids that got one. */
 export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients, options: IntakeOptions = {}): Promise<string[]> {
   if (event.kind !== 'ERASURE' && await beforeEverySubscription(store, event)) return [];
-  const noticeOris = isNoticeable(event) ? await recipients(event.sid, Date.parse(event.time)) : [];
+  const window = erasureWindow(event, options.erasureRecheckMs ?? ERASURE_RECHECK_MS);
+  const noticeOris = window ? await recipients(window.event.sid, window.cutoffMs) : [];
   return store.db.transaction().execute(async (trx) => {
     const seen = await trx.selectFrom('ntf_applied').select('chg_seq').where('feed', '=', event.feed).where('chg_seq', '=', event.sequence).executeTakeFirst();
     if (seen) return [];
     await trx.insertInto('ntf_applied').values({ feed: event.feed, chg_seq: event.sequence }).execute();
     if (event.kind === 'ERASURE') {
-      if (!isNoticeable(event)) return [];
-      // A view under way as the court erased may not have its audit record yet: look again
-      // once it must (erasure.ts), unless that time has passed already.
-      const recheckMs = options.erasureRecheckMs ?? ERASURE_RECHECK_MS;
-      const erasedAt = Date.parse(event.time);
-      const due = (Number.isNaN(erasedAt) ? Date.now() : erasedAt) + recheckMs;
-      if (recheckMs > 0 && due > Date.now()) {
+      if (!window) return [];
+      // The window still open at the first look: a view under way as the court erased may
+      // not be recorded yet. Look again once it must be (erasure.ts).
+      if (window.dueMs > window.lookedUpAt) {
+        const { sid, docketNumber, system, time } = window.event;
         await trx.insertInto('ntf_erasure_recheck').values({
-          feed: event.feed, chg_seq: event.sequence, sid: event.sid, docket: event.docketNumber, system: event.system, evt_ts: event.time, due_ms: due, attempts: 0, last_error: null,
+          feed: event.feed, chg_seq: event.sequence, sid, docket: docketNumber, system, evt_ts: time, cutoff_ms: window.cutoffMs, due_ms: window.dueMs, attempts: 0, last_error: null,
         }).onConflict((conflict) => conflict.columns(['feed', 'chg_seq']).doNothing()).execute();
       }
-      return noticeErasure(trx, event, noticeOris);
+      return (await noticeErasure(trx, window.event, noticeOris)).subscriptions;
     }
     const base = { feed: event.feed, chg_seq: event.sequence, evt_ts: event.time, state: 'PENDING' as const, attempts: 0, next_attempt_ms: Date.now(), last_error: null, delivered_ts: null };
     const court = courtOf(event.docketNumber);

@@ -2,7 +2,7 @@
 import { serviceTokenSource, type TokenSource } from '../subgraphs/shared/events/service-token.ts';
 import { natsTarget } from '../subgraphs/shared/events/nats.ts';
 import { webhookSettings, type WebhookSettings } from './webhook.ts';
-import { integer } from '../gateway/config.ts';
+import { wholeSetting as integer } from '../subgraphs/shared/settings.ts';
 import { ERASURE_RECHECK_MS } from './intake.ts';
 
 export interface NotificationSettings {

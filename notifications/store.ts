@@ -90,6 +90,8 @@ export interface ErasureRecheckTable {
   docket: string;
   system: string;
   evt_ts: string;
+  /** Epoch ms: views recorded up to this time are the erasure's recipients (its time plus the window). */
+  cutoff_ms: number;
   /** Epoch ms: look again at or after this. */
   due_ms: number;
   /** Failed lookups so far (the row stays until one succeeds). */
@@ -193,6 +195,7 @@ async function migrate(db: Kysely<NotificationsDb>): Promise<void> {
     .addColumn('docket', 'varchar(20)', (c) => c.notNull())
     .addColumn('system', 'varchar(12)', (c) => c.notNull())
     .addColumn('evt_ts', 'varchar(30)', (c) => c.notNull())
+    .addColumn('cutoff_ms', 'bigint', (c) => c.notNull())
     .addColumn('due_ms', 'bigint', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('last_error', 'varchar(200)')

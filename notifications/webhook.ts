@@ -8,7 +8,7 @@
 // every attempt; redirects are not followed.
 import { createHmac } from 'node:crypto';
 import { badInput } from '../subgraphs/shared/errors.ts';
-import { integer } from '../gateway/config.ts';
+import { wholeSetting as integer } from '../subgraphs/shared/settings.ts';
 import { logger } from '../subgraphs/shared/log.ts';
 import type { Selectable } from 'kysely';
 import { nowStamp, type DeliveryTable, type NotificationStore, type SubscriptionTable } from './store.ts';

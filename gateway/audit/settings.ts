@@ -1,5 +1,6 @@
 // The checkpoint settings (gateway/SECURITY.md, "Audit"): the Ed25519 key is kept in the
 // keys folder, apart from the log, and its public half is what verify trusts.
+import { wholeSetting as bounded } from '../../subgraphs/shared/settings.ts';
 import path from 'node:path';
 import { dataDir } from '../../schema/subgraphs.ts';
 import type { AuditSettings } from './store.ts';
@@ -14,12 +15,4 @@ export function auditCheckpointSettings(env: NodeJS.ProcessEnv): Omit<AuditSetti
     checkpointSeconds: bounded(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 60),
     refusalsPerMinute: bounded(env, 'AUDIT_REFUSALS_PER_MINUTE', 20, 0, 1_000_000),
   };
-}
-
-function bounded(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} "${raw}" is not valid; expected a whole number from ${min} to ${max}`);
-  return value;
 }

@@ -11,8 +11,8 @@ import type { AuditCursor, AuditStore } from '../../gateway/audit/store.ts';
 import { SERVICE_ORI } from '../../subgraphs/shared/events/service-token.ts';
 import { auditRecipients } from '../index.ts';
 
-const view = (ori: string, sids: string[], event: AuditEntry['event'] = 'operation'): AuditEntry => ({
-  event, time: new Date().toISOString(), requestId: `r-${ori}-${sids.join()}`, user: 'u', ori, roles: ['law-enforcement'], purpose: 'C',
+const view = (ori: string, sids: string[], event: AuditEntry['event'] = 'operation', time = new Date().toISOString()): AuditEntry => ({
+  event, time, requestId: `r-${ori}-${sids.join()}`, user: 'u', ori, roles: ['law-enforcement'], purpose: 'C',
   operationName: 'Profile', documentHash: 'a'.repeat(64), variables: {}, subgraphs: ['judicial'], sids, outcome: 'ok', reason: null, clientAddress: '127.0.0.1',
 });
 
@@ -36,12 +36,26 @@ describe('erasure notice recipients from the audit log', () => {
     await store.append(view('CT0000000', ['000100007'], 'statistical')); // a research run is no disclosure to notice
     await store.append(view(SERVICE_ORI, ['000100007'])); // nor the agencies' own service reads
     assert.deepEqual(await recipients('000100007'), ['CT0064200']);
-    // Shown to a second agency a moment later: the next lookup reads on from the cursor, whatever the erasure's time.
+    // Shown to a second agency a moment later: the next lookup reads on from the cursor.
     await store.append(view('CT0015100', ['000100007', '000100015']));
-    assert.deepEqual(await recipients('000100007', 0), ['CT0015100', 'CT0064200']);
+    assert.deepEqual(await recipients('000100007', Date.now() + 1000), ['CT0015100', 'CT0064200']);
     assert.deepEqual(await recipients('000100015'), ['CT0015100']);
     assert.deepEqual(reads.map((read) => read.records), [3, 1, 0], 'the whole log once, then only the new record, then nothing');
     assert.equal(reads[0].cursor, undefined);
     assert.ok(reads[1].cursor && reads[1].cursor.seq > 0 && reads[2].cursor!.seq > reads[1].cursor.seq);
+  });
+
+  it('counts only the views recorded by the cutoff, each agency by its first view', async () => {
+    const recipients = auditRecipients(store);
+    const erasedAt = Date.parse('2026-12-03T10:00:00.000Z');
+    const at = (ms: number) => new Date(erasedAt + ms).toISOString();
+    await store.append(view('CT0064200', ['000100007'], 'operation', at(-60_000))); // before the erasure
+    await store.append(view('CT0015100', ['000100007'], 'operation', at(14_000))); // under way at the erasure, recorded as it left
+    await store.append(view('CT0099900', ['000100007'], 'operation', at(120_000))); // after the window: the guard had withheld the record
+    await store.append(view('CT0015100', ['000100007'], 'operation', at(200_000))); // a later view changes nothing for that agency
+    assert.deepEqual(await recipients('000100007', erasedAt + 60_000), ['CT0015100', 'CT0064200']);
+    assert.deepEqual(await recipients('000100007', erasedAt), ['CT0064200'], 'by the erasure\'s own time');
+    assert.deepEqual(await recipients('000100007'), ['CT0015100', 'CT0064200', 'CT0099900'], 'without a cutoff: every view');
+    assert.deepEqual(await recipients('000100999', erasedAt + 60_000), [], 'a person nobody was shown');
   });
 });

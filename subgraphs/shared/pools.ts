@@ -13,6 +13,7 @@
 //   server also stops working), idle timeout and TCP keep-alive are set here.
 // A pool reconnects by itself (each checkout of a missing connection dials anew), so a
 // database that comes back is used again at the next statement.
+import { wholeSetting as whole } from './settings.ts';
 import pg from 'pg';
 import { createPool, type Pool as MysqlPool } from 'mysql2';
 import { logger } from './log.ts';
@@ -111,12 +112,4 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
 // Private: what a log line needs of a driver error (pg attaches the whole client to it).
 function brief(error: Error & { code?: string }): { message: string; code?: string } {
   return { message: error.message, code: error.code };
-}
-
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} "${raw}" is not valid; expected a whole number from ${min} to ${max}`);
-  return value;
 }
