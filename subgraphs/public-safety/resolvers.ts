@@ -46,7 +46,7 @@ export const resolvers: GraphQLResolverMap<PublicSafetyContext> = {
       for (const { offender } of hits) ctx.loaders.offenderBySid.prime(offender.sid, offender);
       const page = toPage(SEARCH_FIELD, hits, first, (hit) => searchKeyOf(hit.offender));
       // One edge per person: the offender, and which of its names the search matched.
-      const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: node.offender, matchedName: node.matchedName, matchedOn: node.matchedOn }));
+      const edges = page.edges.map((edge) => ({ get cursor() { return edge.cursor; }, node: edge.node.offender, matchedName: edge.node.matchedName, matchedOn: edge.node.matchedOn }));
       return { edges, pageInfo: page.pageInfo, criteria };
     },
     offenders: async (_root, args: { first?: number | null; after?: string | null }, ctx) => {

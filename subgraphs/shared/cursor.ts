@@ -43,8 +43,20 @@ export interface Page<T> {
 export function toPage<T>(field: string, rows: T[], first: number, keyOf: (row: T) => CursorKey): Page<T> {
   const hasNextPage = rows.length > first;
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(field, keyOf(node)), node }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+  // An edge's cursor is encoded when a client selects it (most pages are read by their
+  // nodes alone, the timeline's twenty events on each of 25 people, say); endCursor likewise.
+  const edges = nodes.map((node) => lazyEdge(field, node, keyOf));
+  const last = nodes.length ? nodes[nodes.length - 1] : undefined;
+  return {
+    edges,
+    pageInfo: { hasNextPage, get endCursor() { return last === undefined ? null : encodeCursor(field, keyOf(last)); } },
+  };
+}
+
+// Private: an edge whose cursor is made on first read.
+function lazyEdge<T>(field: string, node: T, keyOf: (row: T) => CursorKey): { readonly cursor: string; node: T } {
+  let cursor: string | undefined;
+  return { node, get cursor() { return (cursor ??= encodeCursor(field, keyOf(node))); } };
 }
 
 /**
