@@ -8,4 +8,4 @@ COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 USER node
-CMD ["node", "--import", "tsx", "gateway/index.ts"]
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/index.ts"]

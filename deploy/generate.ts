@@ -5,6 +5,7 @@
 // registry says, and print the command that fixes it.
 import path from 'node:path';
 import { AGENCY_SUBGRAPHS, databaseName, ROOT, SUBGRAPHS, type AgencySubgraphEntry, type SubgraphEntry } from '../schema/subgraphs.ts';
+import { NODE_FLAGS } from '../subgraphs/shared/node-flags.ts';
 
 /** Where the gateway publishes its public key set; every subgraph trusts it (subgraphs/shared/trust.ts). */
 const GATEWAY_JWKS_URL = 'http://gateway:4000/.well-known/obts-gateway-jwks.json';
@@ -20,12 +21,17 @@ function readyCheck(port: number): string {
   return `["CMD", "node", "-e", "fetch('http://127.0.0.1:${port}/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`;
 }
 
+// Private: a long-running service's command, with the Node flags every OBTS process runs with.
+function nodeCommand(script: string): string {
+  return `[${['node', ...NODE_FLAGS, '--import', 'tsx', script].map((part) => JSON.stringify(part)).join(', ')}]`;
+}
+
 function agencyService(entry: SubgraphEntry): string {
   return `
   # ${entry.agency}: ${entry.systems.join(', ')}.
   ${entry.name}:
     <<: *node-service
-    command: ["node", "--import", "tsx", "subgraphs/${entry.name}/index.ts"]
+    command: ${nodeCommand(`subgraphs/${entry.name}/index.ts`)}
     environment:
       <<: *node-env
       SUBGRAPH_HOST: 0.0.0.0
@@ -45,7 +51,7 @@ function storelessService(entry: SubgraphEntry): string {
   # ${entry.agency}: ${ownStore ? 'its own small database (subscriptions and deliveries, no offender data); it reads the agencies\' change streams from NATS.' : "keeps no data; it derives its fields from the agencies' (@requires).\n  # No database, no seed to wait for."}
   ${entry.name}:
     <<: *node-service
-    command: ["node", "--import", "tsx", "${entry.main ?? `subgraphs/${entry.name}/index.ts`}"]
+    command: ${nodeCommand(entry.main ?? `subgraphs/${entry.name}/index.ts`)}
     environment:
       APOLLO_TELEMETRY_DISABLED: "1"
       SUBGRAPH_HOST: 0.0.0.0
@@ -130,7 +136,7 @@ services:
 ${AGENCY_SUBGRAPHS.map(agencyService).join('')}${storeless.map(storelessService).join('')}
   gateway:
     <<: *node-service
-    command: ["node", "--import", "tsx", "gateway/index.ts"]
+    command: ${nodeCommand('gateway/index.ts')}
     environment:
       APOLLO_TELEMETRY_DISABLED: "1"
       OBTS_MODE: training

@@ -13,6 +13,7 @@ import '../gateway/telemetry-off.ts';
 import path from 'node:path';
 import { seedStores } from '../seed/run.ts';
 import { AGENCY_SUBGRAPHS, ROOT, SUBGRAPHS, subgraphUrl } from '../schema/subgraphs.ts';
+import { NODE_FLAGS } from '../subgraphs/shared/node-flags.ts';
 import { loadGatewayConfig, startGateway } from '../gateway/index.ts';
 import type { RunningGateway } from '../gateway/server.ts';
 import { loadGatewayKey } from '../subgraphs/shared/trust.ts';
@@ -136,7 +137,7 @@ try {
     processes.push(supervise({
       name: `subgraph ${entry.name}`,
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))],
+      args: [...NODE_FLAGS, '--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))],
       spawnOptions: { env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', OBTS_SERVICE: entry.name, OBTS_SUPERVISED: '1' }, stdio: ['ignore', 'inherit', 'inherit'] },
       log: complain,
     }));

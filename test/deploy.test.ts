@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { AGENCY_SUBGRAPHS, databaseName, ROOT, SUBGRAPHS } from '../schema/subgraphs.ts';
 import { deploymentFiles } from '../deploy/generate.ts';
+import { NODE_FLAGS } from '../subgraphs/shared/node-flags.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -73,6 +74,16 @@ describe('docker-compose.yml', () => {
       assert.equal(services.gateway.depends_on[entry.name].condition, 'service_started');
     }
     assert.equal(services.gateway.environment.APOLLO_TELEMETRY_DISABLED, '1');
+  });
+
+  it('starts every long-running process with the same Node flags (subgraphs/shared/node-flags.ts), as npm start and the image do', () => {
+    for (const name of ['gateway', ...SUBGRAPHS.map((s) => s.name)]) {
+      assert.deepEqual(services[name].command.slice(0, 1 + NODE_FLAGS.length), ['node', ...NODE_FLAGS], `${name}'s command`);
+    }
+    const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    assert.ok(start.includes(`node ${NODE_FLAGS.join(' ')} --import tsx scripts/start.ts`), `npm start: ${start}`);
+    const image = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').match(/^CMD (.*)$/m)?.[1];
+    assert.deepEqual(JSON.parse(image ?? 'null'), ['node', ...NODE_FLAGS, '--import', 'tsx', 'gateway/index.ts'], 'the image\'s CMD');
   });
 
   it('lets subgraphs trust the gateway\'s key and keeps the audit log in PostgreSQL', () => {

@@ -8,6 +8,7 @@ import { gatewayCommand } from './cores.ts';
 import { ROOT } from '../../schema/subgraphs.ts';
 import { permissionsFor } from '../../gateway/auth/policy.ts';
 import { BENCH_USER, stopChild, waitReady } from './system.ts';
+import { NODE_FLAGS } from '../../subgraphs/shared/node-flags.ts';
 
 const HIVE_DIR = path.join(ROOT, 'bench', 'hive');
 
@@ -40,7 +41,8 @@ export async function startHive(planner: HivePlanner, options: { port: number; s
     sub: BENCH_USER.user, ori: BENCH_USER.ori, roles: BENCH_USER.roles, perms: permissionsFor(BENCH_USER.roles),
     purpose: BENCH_USER.purpose, cert: BENCH_USER.certifiedUntil.toISOString(),
   };
-  const [command, args] = gatewayCommand(process.execPath, [path.join(HIVE_DIR, 'server.mjs')]);
+  // The same Node flags as this gateway's (a fair race: Hive Gateway's own process is Node too).
+  const [command, args] = gatewayCommand(process.execPath, [...NODE_FLAGS, path.join(HIVE_DIR, 'server.mjs')]);
   const child: ChildProcess = spawn(command, args, {
     cwd: HIVE_DIR,
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gatewayCommand } from './cores.ts';
+import { NODE_FLAGS } from '../../subgraphs/shared/node-flags.ts';
 import { AGENCY_SUBGRAPHS, ROOT, SUBGRAPHS, type SubgraphEntry } from '../../schema/subgraphs.ts';
 import { MODULES } from '../../subgraphs/index.ts';
 import type { AgencyStore } from '../../subgraphs/shared/module.ts';
@@ -149,7 +150,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       const location = locations[entry.name];
       const env: NodeJS.ProcessEnv = { ...base, OBTS_SERVICE: entry.name, ...subgraphEnv(entry, ports[i], location) };
       if (entry.databaseSetting && !location) delete env[entry.databaseSetting]; // notifications: embedded, in the data folder
-      const child = spawn(process.execPath, [...cpuProfile(entry.name), '--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [...NODE_FLAGS, ...cpuProfile(entry.name), '--import', 'tsx', path.join(ROOT, entry.main ?? path.join('subgraphs', entry.name, 'index.ts'))], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       children.push(child);
       subgraphPids[entry.name] = child;
       // A subgraph that goes away mid-run is said at once (its figures would be of nothing).
@@ -198,7 +199,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
  * and waits until it is ready on `port`; a profile goes under `name` (BENCH_CPU_PROF_DIR).
  */
 export async function spawnGateway(options: { root: string; env: NodeJS.ProcessEnv; port: number; name: string; what?: string }): Promise<ChildProcess> {
-  const [command, args] = gatewayCommand(process.execPath, [...cpuProfile(options.name), '--import', 'tsx', path.join(options.root, 'gateway/index.ts')]);
+  const [command, args] = gatewayCommand(process.execPath, [...NODE_FLAGS, ...cpuProfile(options.name), '--import', 'tsx', path.join(options.root, 'gateway/index.ts')]);
   const child = spawn(command, args, { cwd: options.root, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await waitReady(`http://127.0.0.1:${options.port}/ready`, 120_000, options.what ?? 'the gateway', child);
