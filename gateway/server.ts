@@ -203,7 +203,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.once('close', () => { if (!res.writableFinished) left.abort(); });
       return {
         requestId: locals.requestId, clientRequestId: locals.clientRequestId, markAudited: () => void (locals.audited = true),
-        identity: locals.identity!, subgraphsCalled: new Set<string>(), calls: (locals as OwnTimeLocals).calls, clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), gone: left.signal,
+        identity: locals.identity!, subgraphsCalled: new Set<string>(), calls: (locals as OwnTimeLocals).calls, clientAddress: req.socket.remoteAddress ?? null, deadline: deadlineOf(res), receivedAt: deadlineOf(res)?.startedEpochMs, gone: left.signal,
       };
     },
   }));

@@ -1,19 +1,17 @@
 // The erasure notice's second look (C.G.S. 54-142h(a), 54-142k(b)). An erasure's notice
-// goes to every agency the audit log shows was given the person's records; takeIn
-// (intake.ts) looks them up as it takes the erasure in. A view that was still under way
-// then, its data read before the court erased but its answer not yet sent, has no audit
-// record yet (the record is written as the answer leaves), so it is not in that lookup.
-// The views that count are those recorded within the erasure's window (its time plus
-// NOTIFY_ERASURE_RECHECK_MS, past the gateway's request budget); a view recorded later
-// cannot have had the record, which the guard withholds from the moment of the erasure.
-// When the first look came before the window closed, takeIn also writes a row, in the same
-// transaction as the first notices, due once the window's records are all appended; this
-// pass looks the recipients up again then and adds a notice, and its deliveries, for each
-// agency the first look missed. The row is durable: a restart, a failed lookup or a second
-// instance (rows taken with SKIP LOCKED) neither loses nor doubles a notice.
+// goes to every agency the audit log shows was given the person's records: a view that
+// arrived by the erasure's time (the audit's `receivedAt`, give or take
+// NOTIFY_ERASURE_CLOCK_MS); one that arrived later was given nothing of the record, which the
+// guard withholds from the moment of the erasure. takeIn (intake.ts) looks them up as it
+// takes the erasure in; a view still under way then has no audit record yet (the record is
+// written as the answer leaves, within the gateway's request budget). So takeIn also writes
+// a row, in the same transaction as the first notices, due NOTIFY_ERASURE_RECHECK_MS after
+// the cutoff; this pass looks the recipients up again then and adds a notice, and its
+// deliveries, for each agency the first look missed. The row is durable: a restart, a failed
+// lookup or a second instance (rows taken with SKIP LOCKED) neither loses nor doubles a notice.
 import { logger } from '../subgraphs/shared/log.ts';
 import type { NotificationStore } from './store.ts';
-import { noticeErasure, type Recipients } from './intake.ts';
+import { ERASURE_CLOCK_MS, noticeErasure, type Recipients } from './intake.ts';
 
 export interface RecheckOutcome {
   /** Erasures looked at again and done with. */
@@ -40,7 +38,8 @@ export async function recheckErasures(store: NotificationStore, recipients: Reci
       // The audit read first, outside any transaction: the embedded store has one
       // connection, and nothing else should wait for the log. Two instances reading the
       // same erasure at once is harmless (the inserts are idempotent).
-      const oris = await recipients(event.sid, Number(row.cutoff_ms));
+      const cutoff = Number(row.cutoff_ms);
+      const oris = await recipients(event.sid, Number.isFinite(cutoff) && row.cutoff_ms !== null ? cutoff : Date.parse(event.time) + ERASURE_CLOCK_MS);
       const done = await store.db.transaction().execute(async (trx) => {
         const mine = await trx.selectFrom('ntf_erasure_recheck').select('chg_seq').where('feed', '=', feed).where('chg_seq', '=', chg_seq).forUpdate().skipLocked().executeTakeFirst();
         if (!mine) return null; // another instance has it, or finished it meanwhile

@@ -28,21 +28,22 @@ import { mountStream, newDeliveries } from './sse.ts';
 export type NotificationsHandle = NotificationStore & { settings: NotificationSettings };
 
 /**
- * Who was shown records of a person: the ORIs of the audit log's who-viewed (read only),
- * each with the time of its first view. An index by SID, brought up to date on every lookup
- * with what was appended to the log since the last one (readSince: a file status and the new
- * lines, not the whole log), so a view recorded a moment before the erasure's notice is
- * looked up is in it.
+ * Who was shown records of a person: the ORIs of the audit log's who-viewed (read only), each
+ * with the arrival of its first view (`receivedAt`; a record without one, from before it was
+ * kept, counts from its time less the gateway's request budget, so it is never counted late).
+ * An index by SID, brought up to date on every lookup with what was appended to the log since
+ * the last one (readSince: a file status and the new lines, not the whole log), so a view
+ * recorded a moment before the erasure's notice is looked up is in it.
  */
-export function auditRecipients(audit: AuditStore): Recipients {
+export function auditRecipients(audit: AuditStore, requestBudgetMs = Number(process.env.GATEWAY_REQUEST_TIMEOUT_MS) || 15_000): Recipients {
   const firstViews = new Map<string, Map<string, number>>();
   let cursor: AuditCursor | undefined;
-  return async (sid, recordedBy) => {
+  return async (sid, arrivedBy) => {
     const since = await audit.readSince(cursor);
     for (const record of since.records) {
       if (record.event !== 'operation' || !record.ori || record.ori === SERVICE_ORI) continue;
-      const stamped = Date.parse(record.time);
-      const at = Number.isNaN(stamped) ? -Infinity : stamped; // a record without a readable time counts as early: noticed, not missed
+      const arrived = record.receivedAt ? Date.parse(record.receivedAt) : Date.parse(record.time) - requestBudgetMs;
+      const at = Number.isNaN(arrived) ? -Infinity : arrived; // a record without a readable time counts as early: noticed, not missed
       for (const viewed of record.sids ?? []) {
         const views = firstViews.get(viewed) ?? new Map<string, number>();
         if (!(views.get(record.ori)! <= at)) views.set(record.ori, at);
@@ -52,7 +53,7 @@ export function auditRecipients(audit: AuditStore): Recipients {
     cursor = since.cursor;
     const views = firstViews.get(sid);
     if (!views) return [];
-    return [...views].filter(([, at]) => recordedBy === undefined || at <= recordedBy).map(([ori]) => ori).sort();
+    return [...views].filter(([, at]) => arrivedBy === undefined || at <= arrivedBy).map(([ori]) => ori).sort();
   };
 }
 
@@ -77,7 +78,7 @@ export async function startNotificationWork(store: NotificationsHandle, recipien
     consumers.push(await startFeedConsumer({
       name: consumer, feed, source, idleMs: 100,
       handle: async (event) => {
-        const ids = await takeIn(store, event, recipients, { erasureRecheckMs: store.settings.erasureRecheckMs });
+        const ids = await takeIn(store, event, recipients, { erasureClockMs: store.settings.erasureClockMs, erasureRecheckMs: store.settings.erasureRecheckMs });
         if (ids.length) delivered(ids);
       },
     }));

@@ -23,9 +23,9 @@ export const ERASURE_NOTICE = 'ERASURE_NOTICE';
 
 /**
  * ORIs of the agencies shown records of a person, from the audit log's who-viewed: those with
- * a view recorded at or before `recordedBy` (epoch ms; every view when it is left out).
+ * a view that arrived at or before `arrivedBy` (epoch ms; every view when it is left out).
  */
-export type Recipients = (sid: string, recordedBy?: number) => Promise<string[]>;
+export type Recipients = (sid: string, arrivedBy?: number) => Promise<string[]>;
 
 /** Court location of a canonical docket: H12M-CR19-0123456-S → H12M. */
 export const courtOf = (docket: string | null): string | null => (docket ? docket.slice(0, 4) : null);
@@ -102,17 +102,20 @@ async function beforeEverySubscription(store: NotificationStore, event: ChangeEv
 }
 
 /**
- * An erasure's window (NOTIFY_ERASURE_RECHECK_MS, default 60 s): the views recorded up to
- * this long after the court erased are the ones that may have read the record before it
- * was (a request under way then is recorded as its answer leaves, within the gateway's
- * request budget, GATEWAY_REQUEST_TIMEOUT_MS, 15 s); a view recorded later is not, since the
- * guard withholds the record from the moment of the erasure. When the first look comes
- * before the window has closed, a second look follows (erasure.ts).
+ * Who an erasure's notice is for: the agencies with a view of the person that *arrived* by
+ * the erasure's time (the audit's `receivedAt`), give or take NOTIFY_ERASURE_CLOCK_MS for a
+ * difference between the court store's clock and the gateway's. A request that arrived later
+ * was given nothing of the record: the guard withholds it from the moment of the erasure.
+ */
+export const ERASURE_CLOCK_MS = 5_000;
+
+/**
+ * A view that arrived by then is recorded as its answer leaves, within the gateway's request
+ * budget (GATEWAY_REQUEST_TIMEOUT_MS, 15 s) and the audit's commit: so the recipients are
+ * looked up again this long after that time (NOTIFY_ERASURE_RECHECK_MS, default 60 s), for
+ * the views still under way at the first look (erasure.ts).
  */
 export const ERASURE_RECHECK_MS = 60_000;
-
-/** Past the window, how long records stamped within it may still take to be appended (the audit's group commit). */
-export const ERASURE_RECHECK_SLACK_MS = 10_000;
 
 /** What an erasure notice is made from: a judicial erasure naming a person and a docket. */
 export type ErasureEvent = Pick<ChangeEvent, 'feed' | 'sequence' | 'time' | 'system'> & { sid: string; docketNumber: string };
@@ -144,25 +147,26 @@ export async function noticeErasure(trx: Transaction<NotificationsDb>, event: Er
   return { oris: added, subscriptions: inserted.map((row) => row.subscription_id) };
 }
 
-// Private: an erasure's window, as the first look sees it. The erasure's time is the court
-// store's clock; the window is what covers a difference between it and the gateway's.
-function erasureWindow(event: ChangeEvent, windowMs: number): { event: ErasureEvent; cutoffMs: number; dueMs: number; lookedUpAt: number } | null {
+// Private: an erasure's cutoff and second-look time, as the first look sees them.
+function erasureWindow(event: ChangeEvent, clockMs: number, recheckMs: number): { event: ErasureEvent; cutoffMs: number; dueMs: number; lookedUpAt: number } | null {
   if (!isNoticeable(event)) return null;
   const lookedUpAt = Date.now(); // before the lookup: a record appended during it is read by the second look
   const erasedAt = Date.parse(event.time);
-  const cutoffMs = (Number.isNaN(erasedAt) ? lookedUpAt : erasedAt) + windowMs;
-  return { event, cutoffMs, dueMs: windowMs > 0 ? cutoffMs + ERASURE_RECHECK_SLACK_MS : 0, lookedUpAt };
+  const cutoffMs = (Number.isNaN(erasedAt) ? lookedUpAt : erasedAt) + clockMs;
+  return { event, cutoffMs, dueMs: recheckMs > 0 ? cutoffMs + recheckMs : 0, lookedUpAt };
 }
 
 export interface IntakeOptions {
-  /** NOTIFY_ERASURE_RECHECK_MS: an erasure's window (ERASURE_RECHECK_MS; 0: only views recorded by the erasure's own time, no second look). */
+  /** NOTIFY_ERASURE_CLOCK_MS (ERASURE_CLOCK_MS): views that arrived up to this long after the erasure's time count. */
+  erasureClockMs?: number;
+  /** NOTIFY_ERASURE_RECHECK_MS (ERASURE_RECHECK_MS): the second look this long after that; 0: none. */
   erasureRecheckMs?: number;
 }
 
 /** Records the event's deliveries; returns the subscription ids that got one. */
 export async function takeIn(store: NotificationStore, event: ChangeEvent, recipients: Recipients, options: IntakeOptions = {}): Promise<string[]> {
   if (event.kind !== 'ERASURE' && await beforeEverySubscription(store, event)) return [];
-  const window = erasureWindow(event, options.erasureRecheckMs ?? ERASURE_RECHECK_MS);
+  const window = erasureWindow(event, options.erasureClockMs ?? ERASURE_CLOCK_MS, options.erasureRecheckMs ?? ERASURE_RECHECK_MS);
   const noticeOris = window ? await recipients(window.event.sid, window.cutoffMs) : [];
   return store.db.transaction().execute(async (trx) => {
     const seen = await trx.selectFrom('ntf_applied').select('chg_seq').where('feed', '=', event.feed).where('chg_seq', '=', event.sequence).executeTakeFirst();
@@ -170,8 +174,8 @@ export async function takeIn(store: NotificationStore, event: ChangeEvent, recip
     await trx.insertInto('ntf_applied').values({ feed: event.feed, chg_seq: event.sequence }).execute();
     if (event.kind === 'ERASURE') {
       if (!window) return [];
-      // The window still open at the first look: a view under way as the court erased may
-      // not be recorded yet. Look again once it must be (erasure.ts).
+      // A view that arrived by the cutoff may still be under way at the first look, its
+      // record not written yet. Look again once it must be (erasure.ts).
       if (window.dueMs > window.lookedUpAt) {
         const { sid, docketNumber, system, time } = window.event;
         await trx.insertInto('ntf_erasure_recheck').values({

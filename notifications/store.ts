@@ -90,7 +90,7 @@ export interface ErasureRecheckTable {
   docket: string;
   system: string;
   evt_ts: string;
-  /** Epoch ms: views recorded up to this time are the erasure's recipients (its time plus the window). */
+  /** Epoch ms: views that arrived up to this time are the erasure's recipients (its time plus NOTIFY_ERASURE_CLOCK_MS). */
   cutoff_ms: number;
   /** Epoch ms: look again at or after this. */
   due_ms: number;
@@ -201,6 +201,8 @@ async function migrate(db: Kysely<NotificationsDb>): Promise<void> {
     .addColumn('last_error', 'varchar(200)')
     .addPrimaryKeyConstraint('ntf_erasure_recheck_pk', ['feed', 'chg_seq'])
     .execute();
+  // Added the same day as the table; a store made in between gets it (rows then fall back to the erasure's time).
+  await sql`ALTER TABLE ntf_erasure_recheck ADD COLUMN IF NOT EXISTS cutoff_ms bigint`.execute(db);
   await s.createIndex('ntf_erasure_recheck_due_ix').ifNotExists().on('ntf_erasure_recheck').column('due_ms').execute();
   await s.createTable('ntf_applied').ifNotExists()
     .addColumn('feed', 'varchar(40)', (c) => c.notNull())

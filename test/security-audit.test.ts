@@ -571,6 +571,16 @@ describe('security suite: every request recorded, with the right subjects (AU-2,
     }, { gatewayId: true, client: 'bounded-1', hash: createHash('sha256').update(canonicalJson(variables)).digest('hex'), truncated: true, storedLength: 512 + '…[2000 characters]'.length, keys: 51 });
   });
 
+  it('records when an operation arrived as well as when its answer left (erasure notices count a view by its arrival)', async () => {
+    const sent = Date.now();
+    const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stack.authHeaders, 'x-request-id': 'arrival-1' }, body: JSON.stringify({ query: '{ searchOffenders(lastName: "SMITH", first: 2) { edges { node { sid } } } }' }) });
+    await response.json();
+    const answered = Date.now();
+    const record = (await byClientId('arrival-1'))!;
+    const arrived = Date.parse(record.receivedAt ?? '');
+    assert.ok(arrived >= sent - 5 && arrived <= Date.parse(record.time) && Date.parse(record.time) <= answered + 5, `receivedAt ${record.receivedAt}, time ${record.time}, sent ${new Date(sent).toISOString()}`);
+  });
+
   it('records the document and hash of a persisted query sent by its hash alone', async () => {
     const query = 'query Persisted($l: String) { searchOffenders(lastName: $l, first: 1) { totalCount } }';
     const hash = createHash('sha256').update(query).digest('hex');

@@ -28,6 +28,8 @@ export interface AuditedContext {
   identity: Identity;
   subgraphsCalled: Set<string>;
   clientAddress: string | null;
+  /** When the request arrived (epoch ms): no data it was given was read before then. */
+  receivedAt?: number;
 }
 
 /** Error codes that mean "refused by policy or limits" rather than "failed". */
@@ -85,6 +87,9 @@ function operationEntry(requestContext: GraphQLRequestContext<AuditedContext>, d
     // walked, kept out of each person's who-viewed (read.ts lists "operation" records).
     event: context.identity.purpose === STATISTICAL_PURPOSE ? 'statistical' : 'operation',
     time: new Date().toISOString(),
+    // Erasure notices count a view by when it began (notifications/index.ts): a request that
+    // arrived after the court erased was given nothing of the erased record.
+    ...(context.receivedAt !== undefined ? { receivedAt: new Date(context.receivedAt).toISOString() } : {}),
     requestId: context.requestId,
     clientRequestId: context.clientRequestId ?? null,
     user: context.identity.userId,

@@ -17,8 +17,10 @@ export type AuditEvent = 'operation' | 'refused' | 'audit-read' | 'torn-write' |
 /** What the gateway knows when it writes a record (AU-3: what, when, where, who, outcome). */
 export interface AuditEntry {
   event: AuditEvent;
-  /** ISO 8601 UTC to the millisecond. */
+  /** ISO 8601 UTC to the millisecond: when the record was made (an operation's, as its answer left). */
   time: string;
+  /** An operation's arrival, ISO 8601 UTC (records before 2026-12-03 have none). */
+  receivedAt?: string;
   /** The gateway's own id for the request. */
   requestId: string;
   /** The client's x-request-id, kept beside the gateway's (never trusted as the key). */

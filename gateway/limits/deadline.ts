@@ -12,6 +12,8 @@ import { GraphQLError } from 'graphql';
 /** The request's budget: when it started and how long it may take. */
 export class Deadline {
   private readonly startedAt = performance.now();
+  /** When the request arrived (epoch ms): the audit's `receivedAt`. */
+  readonly startedEpochMs = Date.now();
   constructor(readonly budgetMs: number) {}
   /** Milliseconds left (negative when over). */
   remaining(): number {

@@ -45,17 +45,20 @@ describe('erasure notice recipients from the audit log', () => {
     assert.ok(reads[1].cursor && reads[1].cursor.seq > 0 && reads[2].cursor!.seq > reads[1].cursor.seq);
   });
 
-  it('counts only the views recorded by the cutoff, each agency by its first view', async () => {
-    const recipients = auditRecipients(store);
+  it('counts the views that arrived by the cutoff, each agency by its first view; a record without an arrival by its time less the budget', async () => {
+    const recipients = auditRecipients(store, 15_000);
     const erasedAt = Date.parse('2026-12-03T10:00:00.000Z');
     const at = (ms: number) => new Date(erasedAt + ms).toISOString();
-    await store.append(view('CT0064200', ['000100007'], 'operation', at(-60_000))); // before the erasure
-    await store.append(view('CT0015100', ['000100007'], 'operation', at(14_000))); // under way at the erasure, recorded as it left
-    await store.append(view('CT0099900', ['000100007'], 'operation', at(120_000))); // after the window: the guard had withheld the record
-    await store.append(view('CT0015100', ['000100007'], 'operation', at(200_000))); // a later view changes nothing for that agency
-    assert.deepEqual(await recipients('000100007', erasedAt + 60_000), ['CT0015100', 'CT0064200']);
-    assert.deepEqual(await recipients('000100007', erasedAt), ['CT0064200'], 'by the erasure\'s own time');
-    assert.deepEqual(await recipients('000100007'), ['CT0015100', 'CT0064200', 'CT0099900'], 'without a cutoff: every view');
-    assert.deepEqual(await recipients('000100999', erasedAt + 60_000), [], 'a person nobody was shown');
+    const arrived = (ori: string, arrival: number, answered: number): AuditEntry => ({ ...view(ori, ['000100007'], 'operation', at(answered)), receivedAt: at(arrival) });
+    await store.append(arrived('CT0064200', -60_000, -59_000)); // long before the erasure
+    await store.append(arrived('CT0015100', -1000, 14_000)); // under way at the erasure, answered 14 s after it
+    await store.append(arrived('CT0099900', 2000, 2500)); // arrived after it: the guard gave it nothing of the record
+    await store.append(arrived('CT0015100', 200_000, 200_100)); // a later view changes nothing for that agency
+    await store.append(view('CT0033300', ['000100007'], 'operation', at(14_000))); // an older record, no arrival: answered 14 s after, may have begun before
+    await store.append(view('CT0044400', ['000100007'], 'operation', at(21_000))); // answered past the 15 s budget and the 5 s for the clocks: began after
+    assert.deepEqual(await recipients('000100007', erasedAt), ['CT0015100', 'CT0033300', 'CT0064200']);
+    assert.deepEqual(await recipients('000100007', erasedAt + 5000), ['CT0015100', 'CT0033300', 'CT0064200', 'CT0099900'], 'with 5 s for the clocks: the view 2 s after counts');
+    assert.deepEqual(await recipients('000100007'), ['CT0015100', 'CT0033300', 'CT0044400', 'CT0064200', 'CT0099900'], 'without a cutoff: every view');
+    assert.deepEqual(await recipients('000100999', erasedAt), [], 'a person nobody was shown');
   });
 });
