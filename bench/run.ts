@@ -23,6 +23,7 @@ import { startSystem, type Engines, type System } from './support/system.ts';
 import { runLoad } from './support/load.ts';
 import { cpuSnapshot, DATABASE_PROCESS_NAMES, pidsByName } from './support/cpu.ts';
 import { ensureHiveInstalled, startHive, type Contender } from './support/hive.ts';
+import { startApolloBare } from './support/apollo.ts';
 import { startTap } from './support/tap.ts';
 import { checkBaseline, startBaseline } from './support/baseline.ts';
 import { applyPlacement, describePlacement, parsePlacement, releasePlacement } from './support/cores.ts';
@@ -42,6 +43,7 @@ const parsed = (() => {
         connections: { type: 'string', value: 'C', help: 'comma-separated connection counts (default 1,16)' },
         only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
         compare: { type: 'boolean', help: 'also run Hive Gateway (JS and Rust planners; installed into bench/hive on first use)' },
+        apollo: { type: 'boolean', help: 'also run @apollo/gateway bare (bench/apollo/server.ts: only a signing hook, none of this gateway\'s authentication, permission cut, audit or batching): how much of this gateway\'s time is the library\'s' },
         baseline: { type: 'string', value: 'REF', help: 'also run this gateway as it was at git commit REF (e.g. HEAD~1), over the same subgraphs: a change measured against what it replaces, in one run' },
         scale: { type: 'string', value: 'PREFIX:N', help: 'servers and --reuse only: also run this gateway over the databases PREFIX_* holding N offenders (subgraph processes of their own), interleaved with the main one: latency at two population sizes in one run' },
         'overhead-requests': { type: 'string', value: 'N', help: 'requests per contender and workload for the overhead figure, one at a time (default 100; 0 skips it)' },
@@ -97,7 +99,7 @@ const scale = values.scale === undefined ? undefined : (() => {
   const match = /^([a-z][a-z0-9_]{0,40}):(\d+)$/.exec(String(values.scale));
   if (!match || Number(match[2]) < 100) return fail(`--scale ${values.scale}: expected PREFIX:N, the prefix of databases seeded with npm run seed and the offenders they hold (at least 100), e.g. p10k:10000`);
   if (values.reuse === undefined) return fail('--scale needs --engines servers and --reuse PREFIX for the main population');
-  if (values.compare || values.baseline !== undefined) return fail('--scale runs this gateway at two sizes; run --compare and --baseline on their own');
+  if (values.compare || values.apollo || values.baseline !== undefined) return fail('--scale runs this gateway at two sizes; run --compare, --apollo and --baseline on their own');
   return { reuse: match[1], offenders: Number(match[2]) };
 })();
 const placement = values['gateway-cores'] === undefined ? undefined : (() => {
@@ -156,6 +158,10 @@ try {
     const [jsPort, rustPort] = await freePorts(2);
     contenders.push(await startHive('js', { port: jsPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
     contenders.push(await startHive('rust', { port: rustPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
+  }
+  if (values.apollo) {
+    const [apolloPort] = await freePorts(1);
+    contenders.push(await startApolloBare({ port: apolloPort, subgraphUrls: system.subgraphUrls, gatewayKeyFile: system.gatewayKeyFile }));
   }
 
   console.log(`\n## ${offenders} offenders, ${engines} engines${values.reuse ? ` (reused ${values.reuse}_*)` : ''}${scale ? `, beside ${scale.offenders} (${scale.reuse}_*)` : ''}; ${rounds} rounds of ${seconds} s per contender, workload and connection count; GATEWAY_WORKERS=${values.workers}`);
@@ -279,19 +285,21 @@ try {
       const urlEnv = Object.fromEntries(SUBGRAPHS.map((entry) => [entry.urlSetting, tap.urls[entry.name]]));
       await system.restartGateway({ ...gatewayEnv, ...urlEnv });
       tapped.push(ours);
-      const ports = await freePorts(4);
-      if (baselineCommit || values.compare) for (const contender of contenders.slice(1)) await contender.stop();
+      const ports = await freePorts(5);
+      if (baselineCommit || values.compare || values.apollo) for (const contender of contenders.slice(1)) await contender.stop();
       if (baselineCommit) tapped.push(await startBaseline(system, baselineCommit, { port: ports[2], metricsPort: ports[3] }, urlEnv));
       if (values.compare) {
         tapped.push(await startHive('js', { port: ports[0], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
         tapped.push(await startHive('rust', { port: ports[1], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
       }
+      const bare = values.apollo ? await startApolloBare({ port: ports[4], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }) : undefined;
+      if (bare) tapped.push(bare);
       contenders.splice(1, contenders.length - 1, ...tapped.slice(1));
       console.log(`\nGateway overhead (end-to-end minus the time a subgraph call was open; ${overheadRequests} requests per contender and workload, one at a time, interleaved; load average ${load()}):\n`);
-      console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | OBTS by its own clock (obts_gateway_own_seconds), mean ms | subgraph calls per request |`);
-      console.log(`|---|${tapped.map(() => '---|').join('')}---|---|`);
+      console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | OBTS by its own clock (obts_gateway_own_seconds), mean ms |${bare ? ` ${bare.name} by the same clock, mean ms |` : ''} subgraph calls per request |`);
+      console.log(`|---|${tapped.map(() => '---|').join('')}---|${bare ? '---|' : ''}---|`);
       // The gateway's own measure of its time outside subgraph calls (gateway/own-time.ts), summed on its /metrics.
-      const ownClock = async () => readOwnTime(await (await fetch(system.metricsUrl)).text());
+      const ownClock = async (url = system.metricsUrl) => readOwnTime(await (await fetch(url)).text());
       for (const scenario of chosen) {
         const bodies = bodiesOf(scenario);
         const overhead = new Map<string, number[]>(tapped.map((c) => [c.name, []]));
@@ -299,6 +307,7 @@ try {
         let calls = 0;
         for (const body of bodies.slice(0, 5)) for (const contender of tapped) await post(contender, body); // warm plans and connections
         const clockBefore = await ownClock();
+        const bareBefore = bare && await ownClock(bare.metricsUrl);
         for (let i = 0; i < overheadRequests; i += 1) {
           for (const contender of tapped) {
             tap.reset();
@@ -313,8 +322,9 @@ try {
           }
         }
         const clockAfter = await ownClock();
-        const ownMean = ((clockAfter.sum - clockBefore.sum) / Math.max(1, clockAfter.count - clockBefore.count)) * 1000;
-        console.log(`| ${scenario.name} | ${tapped.map((c) => `${median(overhead.get(c.name)!).toFixed(1)} / ${median(total.get(c.name)!).toFixed(1)}`).join(' | ')} | ${ownMean.toFixed(1)} | ${calls} |`);
+        const meanMs = (before: { sum: number; count: number }, after: { sum: number; count: number }) => ((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000;
+        const bareMean = bare && bareBefore ? ` ${meanMs(bareBefore, await ownClock(bare.metricsUrl)).toFixed(1)} |` : '';
+        console.log(`| ${scenario.name} | ${tapped.map((c) => `${median(overhead.get(c.name)!).toFixed(1)} / ${median(total.get(c.name)!).toFixed(1)}`).join(' | ')} | ${meanMs(clockBefore, clockAfter).toFixed(1)} |${bareMean} ${calls} |`);
       }
     } finally {
       await tap.stop();
