@@ -39,6 +39,7 @@ const parsed = (() => {
         engines: { type: 'string', value: 'E', help: 'embedded (PGlite, default) or servers (MariaDB for public-safety, PostgreSQL for the rest)' },
         reuse: { type: 'string', value: 'PREFIX', help: 'servers only: use the databases PREFIX_ps (MariaDB), PREFIX_judicial, PREFIX_correction (PostgreSQL) as seeded by npm run seed' },
         seconds: { type: 'string', value: 'S', help: 'seconds per round of one contender, workload and connection count (default 5, at most 120)' },
+        'warm-up': { type: 'string', value: 'S', help: 'seconds of uncounted load each contender gets before each workload and connection count (default 2, at most 300; a freshly started system keeps getting faster for about a minute)' },
         rounds: { type: 'string', value: 'R', help: 'rounds per workload and connection count, contenders alternating (default 3, at most 20)' },
         connections: { type: 'string', value: 'C', help: 'comma-separated connection counts (default 1,16)' },
         only: { type: 'string', value: 'NAME', help: 'run only the workloads whose name contains NAME' },
@@ -65,7 +66,7 @@ const parsed = (() => {
   }
 })();
 if (!parsed) process.exit(0);
-const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
+const values: Record<string, string | boolean | undefined> = { offenders: '10000', engines: 'embedded', seconds: '5', 'warm-up': '2', rounds: '3', connections: '1,16', seed: '1', 'overhead-requests': '100', workers: '1', ...(parsed.values as Record<string, string | undefined>) };
 const fail = (message: string): never => {
   releasePlacement(); // the database servers get every core back
   console.error(`bench: ${message}; see \`npm run bench -- --help\``);
@@ -75,13 +76,14 @@ const offenders = Number(values.offenders);
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 /** Seconds of the uncounted warm-up round each contender gets before each workload and connection count. */
-const WARM_UP_SECONDS = 2;
+const warmUpSeconds = Number(values['warm-up']);
 const overheadRequests = Number(values['overhead-requests']);
 const connectionCounts = String(values.connections).split(',').map(Number);
 const seed = Number(values.seed);
 const engines = values.engines as Engines;
 if (!Number.isInteger(offenders) || offenders < 100) fail(`--offenders ${values.offenders}: expected a whole number of at least 100`);
 if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 120) fail(`--seconds ${values.seconds}: expected 1 to 120`);
+if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0 || warmUpSeconds > 300) fail(`--warm-up ${values['warm-up']}: expected 0 to 300 seconds`);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) fail(`--rounds ${values.rounds}: expected a whole number from 1 to 20`);
 if (!Number.isInteger(overheadRequests) || overheadRequests < 0 || overheadRequests > 10_000) fail(`--overhead-requests ${values['overhead-requests']}: expected a whole number from 0 to 10000`);
 if (connectionCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) fail(`--connections ${values.connections}: expected whole numbers from 1 to 256, e.g. 1,16`);
@@ -235,7 +237,7 @@ try {
       // A short round per contender first, not counted: a gateway's first seconds at a new
       // load (JIT, connection pools, plan caches) were its slowest, and one cold round in
       // three moved a median ratio by up to 0.4.
-      for (const contender of contenders) await runLoad({ url: contender.url, connections, seconds: WARM_UP_SECONDS, requests: requestsOf(contender).map((body) => ({ headers: contender.headers, body })) });
+      if (warmUpSeconds > 0) for (const contender of contenders) await runLoad({ url: contender.url, connections, seconds: warmUpSeconds, requests: requestsOf(contender).map((body) => ({ headers: contender.headers, body })) });
       for (let round = 0; round < rounds; round += 1) {
         const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
         for (const contender of order) {
