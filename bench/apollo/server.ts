@@ -2,9 +2,10 @@
 // `npm run bench -- --apollo`: the floor of the executor the design prescribes
 // (docs/ARCHITECTURE.md), over the same subgraph processes. Apollo Server and Apollo's own
 // RemoteGraphQLDataSource as shipped (the same package versions and patches as the
-// gateway), given only a hook that signs each subgraph call the way this gateway does (the
-// subgraphs answer nothing else) and the gateway's own clock (gateway/own-time.ts: first
-// byte in to the answer handed to the socket, minus the time a subgraph call was open),
+// gateway; the cache-control plugin off, as there), given only a hook that signs each
+// subgraph call the way this gateway does (the subgraphs answer nothing else) and the
+// gateway's own clock (gateway/own-time.ts: first middleware to the answer handed to the
+// socket, minus the time a subgraph call was open, spanning what this gateway's spans),
 // shown at GET /metrics under the same name, so the benchmark reads both the same way. No
 // user authentication, permission cut, audit, bulkheads or budget; no batching of entity
 // fetches or plan coalescing (the gateway's, gateway/subgraph-batch.ts, plan-coalesce.ts).
@@ -18,8 +19,8 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { readSupergraph } from '../../gateway/server.ts';
 import { CallIntervals } from '../../gateway/own-time.ts';
 import { loadGatewayKey, signSubgraphToken } from '../../subgraphs/shared/trust.ts';
@@ -40,20 +41,28 @@ const key = await loadGatewayKey(need('OBTS_GATEWAY_KEY_FILE'));
 
 type Context = { calls: CallIntervals };
 
+// The call interval spans what this gateway's does (gateway/subgraph-source.ts): the token's
+// signing, the HTTP exchange, reading the body and parsing it; the request's JSON and
+// headers stay outside it, as they do there. So the fetcher signs and notes when it started,
+// and parseBody ends the interval once the answer is parsed.
+const startedAt = new WeakMap<object, number>();
 class SignedSource extends RemoteGraphQLDataSource<Context> {
-  constructor(private readonly subgraph: string, url: string) {
+  constructor(subgraph: string, url: string) {
     super({ url });
+    const shipped = this.fetcher;
+    this.fetcher = async (input, init) => {
+      const started = performance.now();
+      const headers = { ...(init?.headers as Record<string, string>), authorization: `Bearer ${await signSubgraphToken(key, { ...identity, requestId: randomUUID() }, subgraph)}` };
+      const response = await shipped(input, { ...init, headers });
+      startedAt.set(response, started);
+      return response;
+    };
   }
-  override async willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource<Context>['willSendRequest']>>[0]): Promise<void> {
-    request.http?.headers.set('authorization', `Bearer ${await signSubgraphToken(key, { ...identity, requestId: randomUUID() }, this.subgraph)}`);
-  }
-  override async process(options: GraphQLDataSourceProcessOptions<Context>) {
-    const started = performance.now();
-    try {
-      return await super.process(options);
-    } finally {
-      (options.context as Partial<Context>).calls?.add(started, performance.now());
-    }
+  override async parseBody(response: Parameters<RemoteGraphQLDataSource<Context>['parseBody']>[0], request: Parameters<RemoteGraphQLDataSource<Context>['parseBody']>[1], context?: Context) {
+    const body = await super.parseBody(response, request, context);
+    const started = startedAt.get(response);
+    if (started !== undefined) context?.calls?.add(started, performance.now());
+    return body;
   }
 }
 
@@ -64,7 +73,8 @@ const gateway = new ApolloGateway({
     return new SignedSource(name, urls[name]);
   },
 });
-const server = new ApolloServer<Context>({ gateway, plugins: [ApolloServerPluginLandingPageDisabled()] });
+// Cache control off, as in this gateway (its per-field hook is a cost neither needs).
+const server = new ApolloServer<Context>({ gateway, plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()] });
 await server.start();
 
 let ownCount = 0;
