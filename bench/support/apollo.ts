@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gatewayCommand } from './cores.ts';
 import { ROOT } from '../../schema/subgraphs.ts';
 import { permissionsFor } from '../../gateway/auth/policy.ts';
-import { BENCH_USER, stopChild, waitReady } from './system.ts';
+import { BENCH_USER, cpuProfile, stopChild, waitReady } from './system.ts';
 import { NODE_FLAGS } from '../../subgraphs/shared/node-flags.ts';
 import type { Contender } from './hive.ts';
 
@@ -18,7 +18,7 @@ export async function startApolloBare(options: { port: number; subgraphUrls: Rec
     userId: BENCH_USER.user, ori: BENCH_USER.ori, roles: BENCH_USER.roles, permissions: permissionsFor(BENCH_USER.roles),
     purpose: BENCH_USER.purpose, certifiedUntil: BENCH_USER.certifiedUntil.toISOString(),
   };
-  const [command, args] = gatewayCommand(process.execPath, [...NODE_FLAGS, '--import', 'tsx', path.join(ROOT, 'bench', 'apollo', 'server.ts')]);
+  const [command, args] = gatewayCommand(process.execPath, [...NODE_FLAGS, ...cpuProfile('apollo-bare'), '--import', 'tsx', path.join(ROOT, 'bench', 'apollo', 'server.ts')]);
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],

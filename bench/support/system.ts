@@ -225,7 +225,7 @@ export function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Pr
  * when it stops: one file per thread (tsx's loader runs on a thread of its own; one name for
  * all threads would let its profile overwrite the main thread's).
  */
-function cpuProfile(name: string): string[] {
+export function cpuProfile(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROF_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
 }
