@@ -135,7 +135,7 @@ process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
 
 try {
   const token = await system.token();
-  const ours: Contender = { name: 'OBTS', url: system.gatewayUrl, headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' }, pids: () => system.pids().gateway, stop: () => system.stopGateway() };
+  const ours: Contender = { name: 'OBTS', url: system.gatewayUrl, headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' }, ownClockUrl: system.metricsUrl, pids: () => system.pids().gateway, stop: () => system.stopGateway() };
   contenders.push(ours);
   if (baselineCommit) {
     const [port, metricsPort] = await freePorts(2);
@@ -294,22 +294,21 @@ try {
         tapped.push(await startHive('js', { port: ports[0], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
         tapped.push(await startHive('rust', { port: ports[1], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
       }
-      const bare = values.apollo ? await startApolloBare({ port: ports[4], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }) : undefined;
-      if (bare) tapped.push(bare);
+      if (values.apollo) tapped.push(await startApolloBare({ port: ports[4], subgraphUrls: tap.urls, gatewayKeyFile: system.gatewayKeyFile }));
       contenders.splice(1, contenders.length - 1, ...tapped.slice(1));
       console.log(`\nGateway overhead (end-to-end minus the time a subgraph call was open; ${overheadRequests} requests per contender and workload, one at a time, interleaved; load average ${load()}):\n`);
-      console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | OBTS by its own clock (obts_gateway_own_seconds), mean ms |${bare ? ` ${bare.name} by the same clock, mean ms |` : ''} subgraph calls per request |`);
-      console.log(`|---|${tapped.map(() => '---|').join('')}---|${bare ? '---|' : ''}---|`);
-      // The gateway's own measure of its time outside subgraph calls (gateway/own-time.ts), summed on its /metrics.
-      const ownClock = async (url = system.metricsUrl) => readOwnTime(await (await fetch(url)).text());
+      // Each contender's own measure of its time outside subgraph calls (gateway/own-time.ts), summed on its /metrics.
+      const clocked = tapped.filter((c) => c.ownClockUrl);
+      console.log(`| workload | ${tapped.map((c) => `${c.name}: overhead p50 / end-to-end p50 ms`).join(' | ')} | ${clocked.map((c) => `${c.name} by its own clock (obts_gateway_own_seconds), mean ms`).join(' | ')} | subgraph calls per request |`);
+      console.log(`|---|${tapped.map(() => '---|').join('')}${clocked.map(() => '---|').join('')}---|`);
+      const ownClocks = () => Promise.all(clocked.map(async (c) => readOwnTime(await (await fetch(c.ownClockUrl!)).text())));
       for (const scenario of chosen) {
         const bodies = bodiesOf(scenario);
         const overhead = new Map<string, number[]>(tapped.map((c) => [c.name, []]));
         const total = new Map<string, number[]>(tapped.map((c) => [c.name, []]));
         let calls = 0;
         for (const body of bodies.slice(0, 5)) for (const contender of tapped) await post(contender, body); // warm plans and connections
-        const clockBefore = await ownClock();
-        const bareBefore = bare && await ownClock(bare.metricsUrl);
+        const clocksBefore = await ownClocks();
         for (let i = 0; i < overheadRequests; i += 1) {
           for (const contender of tapped) {
             tap.reset();
@@ -323,10 +322,10 @@ try {
             if (contender === ours) calls = covered.calls;
           }
         }
-        const clockAfter = await ownClock();
-        const meanMs = (before: { sum: number; count: number }, after: { sum: number; count: number }) => ((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000;
-        const bareMean = bare && bareBefore ? ` ${meanMs(bareBefore, await ownClock(bare.metricsUrl)).toFixed(1)} |` : '';
-        console.log(`| ${scenario.name} | ${tapped.map((c) => `${median(overhead.get(c.name)!).toFixed(1)} / ${median(total.get(c.name)!).toFixed(1)}`).join(' | ')} | ${meanMs(clockBefore, clockAfter).toFixed(1)} |${bareMean} ${calls} |`);
+        const clocksAfter = await ownClocks();
+        // NaN (shown "–") for a baseline older than the clock.
+        const ownMeans = clocksAfter.map((after, i) => ((after.sum - clocksBefore[i].sum) / Math.max(1, after.count - clocksBefore[i].count)) * 1000);
+        console.log(`| ${scenario.name} | ${tapped.map((c) => `${median(overhead.get(c.name)!).toFixed(1)} / ${median(total.get(c.name)!).toFixed(1)}`).join(' | ')} | ${ownMeans.map((ms) => (Number.isFinite(ms) ? ms.toFixed(1) : '–')).join(' | ')} | ${calls} |`);
       }
     } finally {
       await tap.stop();

@@ -4,6 +4,8 @@
 // /metrics shows it as a histogram (obts_gateway_own_seconds), so "how much does the
 // gateway add?" is answered without a client's or a proxy's clock (npm run bench reads it).
 
+import type { NextFunction, Request, Response } from 'express';
+
 /** The subgraph calls of one request: each call's start and end (performance.now()). */
 export class CallIntervals {
   private readonly intervals: [number, number][] = [];
@@ -36,3 +38,18 @@ export function readOwnTime(metricsText: string): { count: number; sum: number }
   const value = (suffix: string) => Number(new RegExp(`^obts_gateway_own_seconds_${suffix} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
   return { count: value('count'), sum: value('sum') };
 }
+
+/** Where ownTime() leaves a request's intervals for the context that hands them to its calls. */
+export type OwnTimeLocals = { calls?: CallIntervals };
+
+/**
+ * Express middleware: a request's CallIntervals in `res.locals.calls`, and its own time
+ * (milliseconds) given to `observe` once the answer has been handed to the socket (a refused
+ * request counts too: its time is all the gateway's).
+ */
+export const ownTime = (observe: (ms: number) => void) => (_req: Request, res: Response, next: NextFunction): void => {
+  const calls = new CallIntervals();
+  (res.locals as OwnTimeLocals).calls = calls;
+  res.once('finish', () => observe(calls.own()));
+  next();
+};

@@ -53,7 +53,7 @@ import { openSharedLimits } from './limits/shared.ts';
 import { userCostShare } from './limits/user-cost.ts';
 import { checkReadiness } from './health/ready.ts';
 import { trackOperations } from './in-flight.ts';
-import { CallIntervals } from './own-time.ts';
+import { ownTime, type CallIntervals, type OwnTimeLocals } from './own-time.ts';
 
 /** Per-request gateway context. */
 export interface GatewayContext extends AuditedContext {
@@ -219,7 +219,7 @@ export async function startGateway(config: GatewayConfig, supergraphSdl?: string
       res.set({ 'retry-after': '1', connection: 'close' }).status(503).json({ errors: [{ message: 'The gateway is shutting down; retry (another instance will answer)', extensions: { code: 'SHUTTING_DOWN' } }] });
     },
     assignRequestId,
-    ownTime(metrics),
+    ownTime((ms) => metrics.observeOwn(ms)),
     auditEveryRefusal(refusals),
     startDeadline(config.overload.requestTimeoutMs),
     requireIdentity(authenticate, auditRefusal),
@@ -274,16 +274,6 @@ function followSupergraph<T>(supergraph: SupergraphSource, derive: (sdl: string)
   supergraph.onSwap({ prepare: derive, commit: (prepared) => { current = prepared as T; } });
   return () => current;
 }
-
-// Private: the gateway's own time for each GraphQL request, observed when the answer has
-// been handed to the socket (a refused request counts too: its time is all the gateway's).
-type OwnTimeLocals = { calls?: CallIntervals };
-const ownTime = (metrics: GatewayMetrics) => (_req: express.Request, res: express.Response, next: express.NextFunction): void => {
-  const calls = new CallIntervals();
-  (res.locals as OwnTimeLocals).calls = calls;
-  res.once('finish', () => metrics.observeOwn(calls.own()));
-  next();
-};
 
 // Private: the gateway's own request id (the key of every log and audit record), and the
 // client's x-request-id beside it when it is a plain token (a client cannot choose the key).

@@ -22,7 +22,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { readSupergraph } from '../../gateway/server.ts';
-import { CallIntervals } from '../../gateway/own-time.ts';
+import { ownTime, type CallIntervals, type OwnTimeLocals } from '../../gateway/own-time.ts';
 import { loadGatewayKey, signSubgraphToken } from '../../subgraphs/shared/trust.ts';
 import type { Identity } from '../../subgraphs/shared/identity.ts';
 
@@ -82,15 +82,10 @@ let ownSum = 0;
 const app = express();
 app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
 app.get('/metrics', (_req, res) => void res.type('text/plain').send(`obts_gateway_own_seconds_sum ${ownSum}\nobts_gateway_own_seconds_count ${ownCount}\n`));
-app.use('/graphql', (_req, res, next) => {
-  const calls = new CallIntervals();
-  res.locals.calls = calls;
-  res.once('finish', () => {
-    ownCount += 1;
-    ownSum += calls.own() / 1000;
-  });
-  next();
-}, express.json({ limit: '1mb' }), expressMiddleware(server, { context: async ({ res }) => ({ calls: res.locals.calls as CallIntervals }) }));
+app.use('/graphql', ownTime((ms) => {
+  ownCount += 1;
+  ownSum += ms / 1000;
+}), express.json({ limit: '1mb' }), expressMiddleware(server, { context: async ({ res }) => ({ calls: (res.locals as OwnTimeLocals).calls! }) }));
 const listener = http.createServer(app).listen(port, '127.0.0.1', () => console.error(`apollo contender listening on http://127.0.0.1:${port}/graphql`));
 const stop = () => listener.close(() => void server.stop().finally(() => process.exit(process.exitCode ?? 0)));
 process.once('SIGTERM', stop);

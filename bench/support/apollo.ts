@@ -12,8 +12,8 @@ import type { Contender } from './hive.ts';
 
 export const APOLLO_BARE = '@apollo/gateway bare';
 
-/** Starts bare @apollo/gateway on `port`, calling `subgraphUrls`; its own clock at `metricsUrl`. */
-export async function startApolloBare(options: { port: number; subgraphUrls: Record<string, string>; gatewayKeyFile: string }): Promise<Contender & { metricsUrl: string }> {
+/** Starts bare @apollo/gateway on `port`, calling `subgraphUrls`; its own clock at `ownClockUrl`. */
+export async function startApolloBare(options: { port: number; subgraphUrls: Record<string, string>; gatewayKeyFile: string }): Promise<Contender> {
   const identity = {
     userId: BENCH_USER.user, ori: BENCH_USER.ori, roles: BENCH_USER.roles, permissions: permissionsFor(BENCH_USER.roles),
     purpose: BENCH_USER.purpose, certifiedUntil: BENCH_USER.certifiedUntil.toISOString(),
@@ -32,7 +32,7 @@ export async function startApolloBare(options: { port: number; subgraphUrls: Rec
   return {
     name: APOLLO_BARE,
     url: `http://127.0.0.1:${options.port}/graphql`,
-    metricsUrl: `http://127.0.0.1:${options.port}/metrics`,
+    ownClockUrl: `http://127.0.0.1:${options.port}/metrics`,
     headers: {},
     pids: () => (child.pid ? [child.pid] : []),
     stop: () => stopChild(child, 5000),

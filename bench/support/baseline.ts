@@ -67,6 +67,7 @@ export async function startBaseline(system: System, commit: string, ports: { por
     name: `OBTS at ${commit.slice(0, 10)}`,
     url: `http://127.0.0.1:${ports.port}/graphql`,
     headers: { authorization: `Bearer ${token}`, 'x-obts-purpose': 'C' },
+    ownClockUrl: `http://127.0.0.1:${ports.metricsPort}/metrics`,
     pids: () => (child.pid ? [child.pid, ...descendants(child.pid)] : []),
     stop: async () => {
       await stopChild(child);

@@ -23,6 +23,8 @@ export interface Contender {
   stop(): Promise<void>;
   /** A contender over subgraph processes of its own (--scale): their pids, for the CPU split. */
   subgraphPids?(): number[];
+  /** Where its own clock (obts_gateway_own_seconds, gateway/own-time.ts) is scraped, when it keeps one. */
+  ownClockUrl?: string;
   /** A contender over another population (--scale): its requests, drawn from that population. */
   bodies?(scenario: import('../scenarios.ts').Scenario): string[];
 }
